@@ -101,7 +101,7 @@ def text(series: pd.Series) -> np.ndarray:
 
 def number(series: pd.Series) -> np.ndarray:
     """Floats, NaN where missing or not a number (including text such as 'NC')."""
-    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+    return np.array(pd.to_numeric(series, errors="coerce"), dtype=float)
 
 
 def repair_geometries(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int, int]:

@@ -15,7 +15,10 @@ Rules, in order:
    (at most ``house_max_levels`` storeys and ``house_max_footprint_m2``) holds one
    dwelling; other buildings ``round(floor area / dwelling_gross_area_m2)``, at least 1.
    Buildings below ``min_dwelling_footprint_m2`` (sheds, garages mistagged) hold none.
-   Non-residential buildings hold none unless the data says so.
+   Buildings of unknown use count as residential when their footprint reaches
+   ``unknown_as_residential_min_m2`` (most unqualified buildings in BD TOPO and
+   OpenStreetMap are houses; smaller ones are garages and sheds). Other uses hold no
+   dwelling unless the data says so.
 4. **population**, either
    - distributed from an INSEE 200 m grid when the territory has one: each cell's
      population is shared among the dwellings-bearing buildings whose representative
@@ -59,6 +62,8 @@ class EstimationRules:
     house_max_levels: float = 2.0
     #: Residential buildings smaller than this hold no dwelling (sheds, garages).
     min_dwelling_footprint_m2: float = 20.0
+    #: Buildings of unknown use at least this large are counted as residential.
+    unknown_as_residential_min_m2: float = 40.0
     #: Share of the 65–79 class aged 75–79 (France, 2021 age pyramid: about 30 %).
     share_75_79_in_65_79: float = 0.30
 
@@ -133,7 +138,8 @@ def estimate_buildings(buildings: gpd.GeoDataFrame, rules: EstimationRules,
 
     dwellings = b["dwellings"].to_numpy(dtype=float).copy()
     miss_d = np.isnan(dwellings)
-    residential = use == "residential"
+    residential = (use == "residential") | (
+        (use == "unknown") & (footprint >= rules.unknown_as_residential_min_m2))
     floor = footprint * levels
     house = (footprint <= rules.house_max_footprint_m2) & (levels <= rules.house_max_levels)
     est_d = np.where(house, 1.0, np.maximum(1.0, np.round(floor / rules.dwelling_gross_area_m2)))
@@ -250,3 +256,78 @@ def cell_totals(buildings: gpd.GeoDataFrame, grid: gpd.GeoDataFrame) -> pd.DataF
     return pd.DataFrame({"cell_id": grid["cell_id"].to_numpy(), "grid_population":
                          grid["population"].to_numpy(float), "buildings_population": summed,
                          "buildings": count})
+
+
+#: Usual speed of light vehicles by road class when the data has none (km/h).
+DEFAULT_SPEED_KMH = {"motorway": 110.0, "trunk": 80.0, "primary": 60.0, "secondary": 50.0,
+                     "tertiary": 50.0, "residential": 30.0, "service": 20.0, "track": 15.0,
+                     "path": 5.0, "cycleway": 15.0, "steps": 3.0, "unknown": 30.0}
+#: Carriageway width by road class when the data has none (m).
+DEFAULT_WIDTH_M = {"motorway": 14.0, "trunk": 10.0, "primary": 7.0, "secondary": 6.5,
+                   "tertiary": 6.0, "residential": 5.0, "service": 3.5, "track": 3.0,
+                   "path": 1.5, "cycleway": 2.0, "steps": 2.0, "unknown": 5.0}
+
+
+def estimate_roads(roads: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[Text]]:
+    """Fill missing road speeds and widths with class defaults (flagged as estimated)."""
+    r = roads.copy()
+    notes: list[Text] = []
+    cls = r["road_class"].to_numpy(dtype=object)
+    for col, table, flag, label in (
+            ("speed_kmh", DEFAULT_SPEED_KMH, "speed_estimated",
+             Text("vitesse par défaut selon la classe pour {n} tronçons",
+                  "default speed by class for {n} road segments")),
+            ("width_m", DEFAULT_WIDTH_M, "width_estimated",
+             Text("largeur par défaut selon la classe pour {n} tronçons",
+                  "default width by class for {n} road segments"))):
+        values = r[col].to_numpy(dtype=float).copy()
+        miss = ~(values > 0)
+        values[miss] = [table.get(c, table["unknown"]) for c in cls[miss]]
+        r[col] = values
+        r[flag] = r[flag].to_numpy(bool) | miss
+        if miss.any():
+            notes.append(label.format(n=int(miss.sum())))
+    return r, notes
+
+
+def assign_facilities(buildings: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame, *,
+                      max_distance_m: float = 50.0) -> tuple[gpd.GeoDataFrame, list[Text]]:
+    """Tag buildings with the facility they host.
+
+    A building whose representative point lies in a facility's polygon takes its type and
+    name; a facility that contains no building (a point, or a tiny "fictitious" polygon)
+    goes to the nearest building within ``max_distance_m``. Critical facilities win
+    over others where zones overlap. Buildings that already carry a facility keep it.
+    """
+    from jumeau.territory.schema import FACILITIES
+
+    b = buildings.copy()
+    if not len(facilities) or not len(b):
+        return b, []
+    rank = {f: i for i, f in enumerate(FACILITIES)}
+    order = np.argsort([-rank.get(f, len(rank)) for f in facilities["facility"]], kind="stable")
+    fac = facilities.iloc[order].reset_index(drop=True)
+    facility = b["facility"].to_numpy(dtype=object).copy()
+    name = b["name"].to_numpy(dtype=object).copy()
+    had = facility != ""
+    points = shapely.point_on_surface(b.geometry.values)
+    tree = shapely.STRtree(points)
+    btree = shapely.STRtree(b.geometry.values)
+    placed = 0
+    for geom, kind, label in zip(fac.geometry.values, fac["facility"], fac["name"]):
+        hits = tree.query(geom, predicate="contains") if shapely.get_dimensions(geom) == 2 \
+            else np.zeros(0, dtype=np.int64)
+        if len(hits) == 0:
+            near = btree.query_nearest(geom, max_distance=max_distance_m)
+            hits = near[:1]
+        hits = hits[~had[hits]]
+        if len(hits):
+            facility[hits] = kind
+            unnamed = hits[name[hits] == ""]
+            name[unnamed] = label
+            placed += 1
+    b["facility"] = facility
+    b["name"] = name
+    notes = [Text("{p} équipements sur {n} rattachés à des bâtiments",
+                  "{p} of {n} facilities matched to buildings").format(p=placed, n=len(fac))]
+    return b, notes

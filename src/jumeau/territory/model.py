@@ -106,6 +106,40 @@ class Territory:
         """Residents of all buildings (estimated where the data had none)."""
         return float(np.nansum(self.buildings["population"].to_numpy(dtype=float)))
 
+    def summary(self) -> dict:
+        """Key figures: CRS, extent, counts per layer, population, DEM and network.
+
+        The shape of ``jumeau territory info --json``.
+        """
+        epsg = self.crs.to_epsg()
+        dem = None
+        if self.terrain is not None:
+            t = self.terrain
+            dem = {"resolution_m": round(t.resolution_m, 3), "derived": bool(t.derived),
+                   "shape": list(t.shape), "source": t.source, "method": t.method,
+                   "filled_cells": int(t.filled_cells),
+                   "elevation_min_m": round(float(np.nanmin(t.elevation_m)), 2),
+                   "elevation_max_m": round(float(np.nanmax(t.elevation_m)), 2)}
+        network = None
+        if len(self.roads):
+            n = self.network
+            network = {"nodes": n.n_nodes, "edges": n.n_edges, "components": n.n_components}
+        p75 = self.buildings["population_75p"].to_numpy(dtype=float)
+        return {
+            "name": self.name,
+            "crs": f"EPSG:{epsg}" if epsg else self.crs.to_string(),
+            "crs_name": self.crs.name,
+            "extent": [round(v, 2) for v in self.extent],
+            "layers": {name: int(len(self.layer(name))) for name in VECTOR_LAYERS},
+            "population": round(self.total_population, 1),
+            "population_75p": round(float(np.nansum(p75)), 1) if np.isfinite(p75).any()
+            else None,
+            "dem": dem,
+            "network": network,
+            "sources": dict(self.sources),
+            "notes": [str(n) for n in self.notes],
+        }
+
     # -- grid helpers -------------------------------------------------------------------
     def require_terrain(self) -> Terrain:
         if self.terrain is None:

@@ -22,10 +22,13 @@ class Terrain:
     crs
         The projected CRS of the grid (the territory's).
     derived
-        True when the grid was built by jumeau from scattered heights (points, 3-D
-        vertices of vector layers) rather than read from a measured DEM.
+        True when the grid was derived by jumeau from the heights carried by vector layers
+        (3-D vertices, building ground altitudes) because no DEM was given.
     source
-        Where it came from (a file name, or a description of the derivation).
+        The file it came from (empty when derived).
+    method
+        ``"raster"`` (read from a DEM raster), ``"points"`` (interpolated from elevation
+        points) or ``"derived"``.
     filled_cells
         Number of nodata cells that were filled by interpolation on load.
     """
@@ -35,6 +38,7 @@ class Terrain:
     crs: CRS
     derived: bool = False
     source: str = ""
+    method: str = "raster"
     filled_cells: int = 0
     notes: tuple[str, ...] = field(default=())
 

@@ -1,0 +1,30 @@
+"""``jumeau data …``: the embedded demo territory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from jumeau.cli import console
+from jumeau.i18n import Text
+
+app = typer.Typer(no_args_is_help=True, help="Données / data.")
+
+
+@app.command("demo")
+def demo(
+    seed: Annotated[int, typer.Option(help="Graine du générateur.")] = 42,
+    out: Annotated[Path | None, typer.Option(help="Dossier de sortie (par défaut : le dossier "
+                                                  "data/demo du dépôt).")] = None,
+) -> None:
+    """(Re)génère le territoire de démonstration synthétique, à l'identique pour une graine."""
+    from jumeau.io.demo import demo_path, write_demo
+
+    target = out or demo_path()
+    with console.status(Text("Génération du territoire de démonstration",
+                             "Generating the demo territory")):
+        written = write_demo(target, seed=seed)
+    console.info(Text("{n} fichiers écrits dans {d}", "{n} files written to {d}").format(
+        n=len(written), d=target))

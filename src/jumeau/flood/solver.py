@@ -1,0 +1,1046 @@
+"""A 2D flood solver on a regular grid: the local inertial shallow-water equations.
+
+The scheme is LISFLOOD-FP's "ACC" solver: the local inertial formulation of Bates,
+Horritt & Fewtrell (2010) with the θ-weighted face discharges of de Almeida et al.
+(2012), semi-implicit Manning friction, an adaptive time step and a Froude limiter.
+:func:`solve_flood` is a pure function: grid arrays and forcings in, a
+:class:`FloodSolution` out; the time loop runs in compiled numba kernels
+(:mod:`jumeau.flood._kernels`) and only over the wet part of the grid and its rim.
+
+Grid
+----
+Arrays are ``(ny, nx)``, row 0 is the northern row (as in a GeoTIFF), cells are square
+with side ``cell_size_m``. Cells are addressed by integer ``rows`` and ``cols`` arrays;
+translating geometries into cells is the caller's job.
+
+Choices worth knowing
+---------------------
+- Face Manning coefficient: the arithmetic mean of the two cells' ``n``.
+- Flow through a face only where the face flow depth
+  ``max(eta_i, eta_j) - max(z_i, z_j)`` exceeds ``SolverSettings.flow_depth_min_m``.
+- Outflows of a cell are scaled down, all by the same factor, when together they would
+  take more water than the cell holds; both cells of a face use the same scaled
+  discharge, so depths never go negative and water is conserved exactly.
+- Blocked cells (buildings) exchange no water with their neighbours and receive no
+  rain; water given on them (initial depth) is ignored.
+- Edges are closed unless listed in ``free_outflow``; a free edge lets water out
+  (never in) with the momentum equation in which the water surface slope is replaced
+  by an outward slope: the slope given for that edge, or else the local bed slope from
+  the inner neighbour to the edge cell, floored at
+  ``SolverSettings.min_outflow_slope``. In steady flow this is Manning's normal-depth
+  discharge ``h^(5/3) S^(1/2) / n``.
+- Inflow hydrographs are linear between their points and zero outside them; the
+  discharge is split equally between the cells of the inflow and added as a volume
+  source at the start of each step (exact volume of the linear hydrograph over the
+  step).
+- Imposed water levels are linear between their points and held constant before the
+  first and after the last; at the start of every step the depth of their cells is
+  reset to ``max(0, level - bed)`` and the water added or removed is accounted as
+  boundary exchange.
+- Hyetographs are piecewise constant: ``rate_mm_h[k]`` falls between ``times_s[k]`` and
+  ``times_s[k + 1]``, nothing outside. Infiltration removes up to its capacity from the
+  water on a cell, every step.
+- Bed changes and openings happen at their time, between two steps; the depth of water
+  on a changed cell is kept (so water is conserved), which moves its surface with the
+  bed. Events after the end of the simulation have no effect.
+- Time steps end exactly on every forcing breakpoint, event, snapshot and series time.
+
+Threads
+-------
+The time loop uses numba's thread pool for large active regions (at least
+``SolverSettings.parallel_min_cells`` cells), a serial loop below. The number of
+threads is ``SolverSettings.n_threads`` (default: all allowed), never more than
+``NUMBA_NUM_THREADS`` (numba's pool size, which defaults to the number of CPUs) nor the
+CPUs this process may run on (``os.sched_getaffinity``). Results do not depend on it.
+
+References
+----------
+Bates, P. D., Horritt, M. S., & Fewtrell, T. J. (2010). A simple inertial formulation
+of the shallow water equations for efficient two-dimensional flood inundation
+modelling. Journal of Hydrology, 387, 33–45.
+
+de Almeida, G. A. M., Bates, P., Freer, J. E., & Souvignet, M. (2012). Improving the
+stability of a simple formulation of the shallow water equations for 2-D flood
+modeling. Water Resources Research, 48, W05528.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numba
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from jumeau.errors import JumeauError, did_you_mean
+from jumeau.flood import _kernels
+from jumeau.i18n import Text
+
+EDGES = ("west", "east", "north", "south")
+"""Names of the grid edges, in the order the kernels use."""
+
+MAX_RAIN_RATE_MM_H = 500.0
+"""Largest rainfall intensity accepted (mm/h); the French record hour is below 250."""
+
+_BYTES_PER_CELL = 8 * 15 + 1
+"""Working memory per cell: 11 float64 cell arrays, 4 float64 face arrays (≈ one face of
+each direction per cell) and the blocked mask."""
+
+_MM_H_TO_M_S = 1.0 / 3.6e6
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True)
+class Inflow:
+    """A discharge hydrograph entering the grid at a set of cells.
+
+    Parameters
+    ----------
+    rows, cols
+        Cells receiving the water (a boundary segment or a single point); the discharge
+        is split equally between them.
+    times_s
+        Times of the hydrograph points (s since the start, increasing, >= 0).
+    discharge_m3s
+        Discharge at those times (m³/s, >= 0); linear in between, zero outside.
+    name
+        A label used in error messages.
+    """
+
+    rows: ArrayLike
+    cols: ArrayLike
+    times_s: ArrayLike
+    discharge_m3s: ArrayLike
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class ImposedLevel:
+    """A water level imposed over time at a set of cells (river stage, sea level).
+
+    Parameters
+    ----------
+    rows, cols
+        Cells whose water surface is held at the level (usually along an edge).
+    times_s
+        Times of the level points (s since the start, increasing, >= 0).
+    level_m
+        Water surface elevation at those times (m, same datum as the bed); linear in
+        between, held constant before the first and after the last point. Where the
+        level is below the bed the cell is dry.
+    name
+        A label used in error messages.
+    """
+
+    rows: ArrayLike
+    cols: ArrayLike
+    times_s: ArrayLike
+    level_m: ArrayLike
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Hyetograph:
+    """Rainfall intensity over time, piecewise constant.
+
+    Parameters
+    ----------
+    times_s
+        Interval bounds (s since the start, increasing, >= 0), one more than rates.
+    rate_mm_h
+        Intensity during each interval (mm/h, 0 to 500); no rain outside.
+    name
+        A label used in error messages.
+    """
+
+    times_s: ArrayLike
+    rate_mm_h: ArrayLike
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Rainfall:
+    """Rain on the grid: one hyetograph everywhere, or one per zone.
+
+    Parameters
+    ----------
+    hyetographs
+        The hyetographs; with no ``zone_index`` there must be exactly one.
+    zone_index
+        ``(ny, nx)`` integers: the hyetograph falling on each cell, ``-1`` for none.
+    """
+
+    hyetographs: Sequence[Hyetograph]
+    zone_index: ArrayLike | None = None
+
+
+@dataclass(frozen=True)
+class BedChange:
+    """New bed elevations at some cells from a given time (breach, wall, dyke raise).
+
+    Parameters
+    ----------
+    time_s
+        When the change happens (s since the start, >= 0).
+    rows, cols
+        The cells changed.
+    bed_m
+        Their new bed elevation (m): one value, or one per cell.
+    """
+
+    time_s: float
+    rows: ArrayLike
+    cols: ArrayLike
+    bed_m: ArrayLike
+
+
+@dataclass(frozen=True)
+class Unblock:
+    """Blocked cells opened to the flow at a given time (a wall or gate giving way).
+
+    Parameters
+    ----------
+    time_s
+        When the cells open (s since the start, >= 0).
+    rows, cols
+        The cells opened; they keep the bed given in ``bed_m`` (or by a
+        :class:`BedChange`) and start dry.
+    """
+
+    time_s: float
+    rows: ArrayLike
+    cols: ArrayLike
+
+
+@dataclass(frozen=True)
+class SolverSettings:
+    """Numerical settings of the flood solver; the defaults suit urban floods at 1–10 m.
+
+    Parameters
+    ----------
+    theta
+        Weight of a face's own discharge against its two neighbours (de Almeida et al.
+        2012, 0.7 recommended; 1 gives the original Bates et al. 2010 scheme).
+    courant
+        α in ``dt = α dx / sqrt(g h_max)`` (0.7 is the usual choice; 1 is the limit).
+    max_time_step_s
+        Largest time step (s), used while the grid is dry or very shallow.
+    flow_depth_min_m
+        Face flow depth below which a face carries no water (m).
+    froude_max
+        Largest Froude number of a face flow (discharge capped at
+        ``Fr h sqrt(g h)``); None switches the limiter off.
+    min_outflow_slope
+        Smallest outward slope of a free edge when the local bed slope is used (m/m).
+    arrival_depth_m
+        Depth at which water is counted as arrived (m), for ``arrival_time_s``.
+    velocity_min_depth_m
+        Depth below which no velocity is computed (m): speeds of thin films are noise.
+    gravity_ms2
+        Gravitational acceleration (m/s²).
+    n_threads
+        Threads for the time loop; None: all allowed (see the module notes).
+    parallel_min_cells
+        Active cells from which a step runs on several threads.
+    """
+
+    theta: float = 0.7
+    courant: float = 0.7
+    max_time_step_s: float = 10.0
+    flow_depth_min_m: float = 1e-3
+    froude_max: float | None = 1.0
+    min_outflow_slope: float = 1e-3
+    arrival_depth_m: float = 0.05
+    velocity_min_depth_m: float = 0.01
+    gravity_ms2: float = 9.81
+    n_threads: int | None = None
+    parallel_min_cells: int = 20_000
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+@dataclass(frozen=True)
+class MassBalance:
+    """Where the water of a run came from and went; every run reports it."""
+
+    inflow_m3: float
+    """Water brought by the inflow hydrographs."""
+    rain_m3: float
+    """Rain fallen on open cells."""
+    boundary_in_m3: float
+    """Water added to hold the imposed levels."""
+    boundary_out_m3: float
+    """Water removed to hold the imposed levels."""
+    outflow_m3: float
+    """Water gone out through the free edges."""
+    infiltration_m3: float
+    """Water infiltrated into the ground."""
+    initial_storage_m3: float
+    """Water on the grid at the start."""
+    final_storage_m3: float
+    """Water on the grid at the end."""
+
+    @property
+    def total_in_m3(self) -> float:
+        """All water that entered: inflows, rain and imposed levels."""
+        return self.inflow_m3 + self.rain_m3 + self.boundary_in_m3
+
+    @property
+    def total_out_m3(self) -> float:
+        """All water that left: free edges, infiltration and imposed levels."""
+        return self.outflow_m3 + self.infiltration_m3 + self.boundary_out_m3
+
+    @property
+    def error_m3(self) -> float:
+        """Water created (> 0) or lost (< 0) by the computation."""
+        return (self.final_storage_m3 - self.initial_storage_m3
+                - self.total_in_m3 + self.total_out_m3)
+
+    @property
+    def relative_error(self) -> float:
+        """``error_m3`` over the largest of water entered, initial and final storage."""
+        scale = max(self.total_in_m3, self.initial_storage_m3, self.final_storage_m3)
+        if scale == 0.0:
+            return 0.0 if self.error_m3 == 0.0 else math.inf
+        return self.error_m3 / scale
+
+    def as_dict(self) -> dict[str, float]:
+        """All terms, the error and the relative error, by name."""
+        names = ("inflow_m3", "rain_m3", "boundary_in_m3", "boundary_out_m3", "outflow_m3",
+                 "infiltration_m3", "initial_storage_m3", "final_storage_m3", "error_m3",
+                 "relative_error")
+        return {name: float(getattr(self, name)) for name in names}
+
+
+@dataclass(frozen=True)
+class FloodSolution:
+    """What a flood run produced; grids are ``(ny, nx)``, row 0 north."""
+
+    max_depth_m: NDArray[np.float64]
+    """Largest water depth reached in each cell (m)."""
+    max_velocity_ms: NDArray[np.float64]
+    """Largest cell speed (m/s), from the mean face discharges over the depth; 0 where the
+    depth never exceeded ``velocity_min_depth_m``."""
+    arrival_time_s: NDArray[np.float64]
+    """First time the depth exceeded ``arrival_depth_m`` (s); NaN where it never did."""
+    time_of_max_depth_s: NDArray[np.float64]
+    """Time the largest depth was reached (s); NaN where the cell stayed dry."""
+    final_depth_m: NDArray[np.float64]
+    """Water depth at the end (m)."""
+    snapshot_times_s: NDArray[np.float64]
+    """Times of the depth snapshots (s), every ``snapshot_interval_s`` from 0."""
+    snapshot_depth_m: NDArray[np.float32]
+    """Depth at each snapshot time (m), ``(n_snapshots, ny, nx)``."""
+    observation_times_s: NDArray[np.float64]
+    """Times of the observation series (s), every ``series_interval_s`` from 0."""
+    observation_depth_m: NDArray[np.float64]
+    """Depth at each observation point (m), ``(n_points, n_times)``."""
+    observation_level_m: NDArray[np.float64]
+    """Water surface elevation at each observation point (m), ``(n_points, n_times)``;
+    the bed where dry."""
+    mass_balance: MassBalance
+    """Volumes in and out, storage and the conservation error."""
+    n_steps: int
+    """Number of time steps."""
+    cell_updates: int
+    """Cells updated, summed over the steps (the work done; dry regions cost nothing)."""
+    kernel_wall_time_s: float
+    """Wall time spent in the compiled time loop (s); the first run of a process also
+    pays numba's compilation or cache loading."""
+    n_threads: int
+    """Threads allowed to the time loop."""
+
+    @property
+    def cell_updates_per_s(self) -> float:
+        """Throughput of the time loop (cell updates per second of wall time)."""
+        return self.cell_updates / self.kernel_wall_time_s if self.kernel_wall_time_s else 0.0
+
+
+# --------------------------------------------------------------------------- memory
+
+
+def estimate_memory_bytes(shape: tuple[int, int], n_snapshots: int = 0,
+                          n_observation_points: int = 0,
+                          n_observation_times: int = 0) -> int:
+    """Memory a run needs, in bytes, before anything is allocated.
+
+    Parameters
+    ----------
+    shape
+        Grid shape ``(ny, nx)``.
+    n_snapshots
+        Number of depth snapshots kept (float32 grids).
+    n_observation_points, n_observation_times
+        Size of the observation series.
+
+    Returns
+    -------
+    int
+        Bytes: working arrays, results and snapshots.
+
+    Examples
+    --------
+    >>> estimate_memory_bytes((1000, 1000), n_snapshots=10) // 1_000_000
+    161
+    """
+    ny, nx = int(shape[0]), int(shape[1])
+    cells = ny * nx
+    faces = ny * (nx + 1) + (ny + 1) * nx
+    return int(cells * (_BYTES_PER_CELL - 32) + faces * 16 + 4 * cells * n_snapshots
+               + 16 * n_observation_points * n_observation_times + 64 * (ny + nx))
+
+
+def available_memory_bytes() -> int:
+    """Memory this process can still use (MemAvailable of /proc/meminfo, else the free
+    physical pages)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return 2**62
+
+
+# --------------------------------------------------------------------------- solver
+
+
+def solve_flood(
+    bed_m: ArrayLike,
+    cell_size_m: float,
+    duration_s: float,
+    *,
+    manning_n: ArrayLike = 0.03,
+    blocked: ArrayLike | None = None,
+    initial_depth_m: ArrayLike | None = None,
+    initial_level_m: ArrayLike | None = None,
+    inflows: Sequence[Inflow] = (),
+    imposed_levels: Sequence[ImposedLevel] = (),
+    rainfall: Rainfall | Hyetograph | None = None,
+    infiltration_mm_h: ArrayLike = 0.0,
+    bed_changes: Sequence[BedChange] = (),
+    unblocks: Sequence[Unblock] = (),
+    free_outflow: Mapping[str, float | None] | None = None,
+    observation_rows: ArrayLike = (),
+    observation_cols: ArrayLike = (),
+    snapshot_interval_s: float | None = 600.0,
+    series_interval_s: float = 60.0,
+    settings: SolverSettings | None = None,
+) -> FloodSolution:
+    """Run the local inertial flood model on a grid.
+
+    Parameters
+    ----------
+    bed_m
+        Bed elevation ``(ny, nx)`` (m); may be NaN on blocked cells only.
+    cell_size_m
+        Side of the square cells (m).
+    duration_s
+        Simulated time (s).
+    manning_n
+        Manning coefficient (s/m^(1/3)), one value or one per cell.
+    blocked
+        ``(ny, nx)`` booleans: cells closed to the water (buildings).
+    initial_depth_m, initial_level_m
+        Water at the start: a depth (m, one value or per cell) or a water surface
+        elevation (m, per cell or one value; the depth is ``max(0, level - bed)``), not
+        both. Default: dry.
+    inflows
+        Discharge hydrographs (:class:`Inflow`).
+    imposed_levels
+        Imposed water levels (:class:`ImposedLevel`).
+    rainfall
+        Rain (:class:`Rainfall`, or a single :class:`Hyetograph` falling everywhere).
+    infiltration_mm_h
+        Infiltration capacity (mm/h), one value or one per cell (0 on sealed ground).
+    bed_changes, unblocks
+        Events changing the ground during the run (:class:`BedChange`,
+        :class:`Unblock`).
+    free_outflow
+        Edges letting water out, ``{"east": None, "south": 0.002}``: the edge name and
+        its outward slope (m/m), or None for the local bed slope. Others are closed.
+    observation_rows, observation_cols
+        Cells whose depth and level are recorded every ``series_interval_s``.
+    snapshot_interval_s
+        Period of the depth snapshots (s); None for none.
+    series_interval_s
+        Period of the observation series (s).
+    settings
+        Numerical settings (:class:`SolverSettings`).
+
+    Returns
+    -------
+    FloodSolution
+        Maxima, arrival times, final depth, snapshots, series, mass balance and the
+        cost of the run.
+
+    Raises
+    ------
+    JumeauError
+        When an input is invalid (the message names it) or the run would not fit in
+        memory.
+
+    Examples
+    --------
+    A 2 m column of water collapsing in a closed box conserves its volume:
+
+    >>> import numpy as np
+    >>> depth = np.zeros((20, 40)); depth[:, :5] = 2.0
+    >>> sol = solve_flood(np.zeros((20, 40)), 5.0, 120.0, initial_depth_m=depth)
+    >>> bool(abs(sol.mass_balance.relative_error) < 1e-12)
+    True
+    """
+    settings = SolverSettings() if settings is None else settings
+    _check_settings(settings)
+    cell_size_m = _positive(cell_size_m, Text("taille de maille", "cell size"))
+    duration_s = _positive(duration_s, Text("durée", "duration"))
+    bed = np.array(bed_m, dtype=np.float64)
+    if bed.ndim != 2 or bed.shape[0] < 1 or bed.shape[1] < 1:
+        raise JumeauError(Text("le MNT doit être une grille 2D, pas de forme {s}",
+                               "the bed must be a 2D grid, not of shape {s}").format(
+                                   s=bed.shape))
+    shape = bed.shape
+    ny, nx = shape
+
+    # sizes first: refuse before allocating anything large
+    snapshot_times = (_regular_times(duration_s, snapshot_interval_s, Text(
+        "intervalle des instantanés", "snapshot interval"))
+        if snapshot_interval_s is not None else np.zeros(0))
+    series_times = _regular_times(duration_s, series_interval_s, Text(
+        "intervalle des séries", "series interval"))
+    needed = estimate_memory_bytes(shape, snapshot_times.size, np.size(observation_rows),
+                                   series_times.size)
+    available = available_memory_bytes()
+    if needed > available:
+        raise JumeauError(
+            Text("la simulation demande {n:.1f} Go de mémoire, {a:.1f} Go sont disponibles",
+                 "the run needs {n:.1f} GB of memory, {a:.1f} GB are available").format(
+                     n=needed / 1e9, a=available / 1e9),
+            fix=Text("agrandir la maille, réduire l'emprise ou espacer les instantanés",
+                     "use larger cells, a smaller extent or fewer snapshots"))
+
+    blocked_mask = (np.zeros(shape, dtype=bool) if blocked is None
+                    else _grid(blocked, shape, Text("cellules bloquées", "blocked cells"),
+                               dtype=bool))
+    bad_bed = ~np.isfinite(bed) & ~blocked_mask
+    if bad_bed.any():
+        i, j = np.argwhere(bad_bed)[0]
+        raise JumeauError(Text(
+            "altitude du lit absente ou infinie en ({i}, {j}) ({k} cellules)",
+            "bed elevation missing or infinite at ({i}, {j}) ({k} cells)").format(
+                i=i, j=j, k=int(bad_bed.sum())),
+            fix=Text("boucher les trous du MNT ou bloquer ces cellules",
+                     "fill the holes of the DEM or block these cells"))
+    n_grid = _grid(manning_n, shape, Text("coefficient de Manning", "Manning coefficient"))
+    if not (np.isfinite(n_grid) & (n_grid > 0) | blocked_mask).all():
+        raise JumeauError(Text("le coefficient de Manning doit être positif",
+                               "the Manning coefficient must be positive"))
+    depth0 = _initial_depth(bed, blocked_mask, initial_depth_m, initial_level_m)
+    infiltration = _grid(infiltration_mm_h, shape, Text("infiltration", "infiltration"))
+    if not (np.isfinite(infiltration) & (infiltration >= 0)).all():
+        raise JumeauError(Text("l'infiltration doit être positive ou nulle (mm/h)",
+                               "infiltration must be zero or positive (mm/h)"))
+    edges = _edges(free_outflow)
+    obs_cells = _cells(observation_rows, observation_cols, shape, blocked_mask,
+                       Text("point d'observation", "observation point"))
+
+    inflow_cells, inflow_owner, inflow_curves = _inflows(inflows, shape, blocked_mask)
+    stage_cells, stage_owner, stage_curves = _stages(imposed_levels, shape, blocked_mask)
+    hyetographs, zone = _rainfall(rainfall, shape)
+    events = _events(bed_changes, unblocks, shape)
+
+    # ---- schedule: every step ends exactly on these times
+    marks = [np.array([0.0, duration_s]), snapshot_times, series_times]
+    marks += [c[0] for c in inflow_curves] + [c[0] for c in stage_curves]
+    marks += [np.asarray(hy[0]) for hy in hyetographs]
+    marks += [np.array([e[0] for e in events])]
+    schedule = _schedule(np.concatenate(marks), duration_s)
+    snapshot_at = _indices_in(schedule, snapshot_times)
+    series_at = _indices_in(schedule, series_times)
+
+    # ---- state
+    z = np.where(blocked_mask, np.inf, bed)
+    z_open = bed.copy()  # the bed of blocked cells, used when they open
+    h = depth0
+    qx = np.zeros((ny, nx + 1))
+    qy = np.zeros((ny + 1, nx))
+    state = (h, qx, qy, np.zeros((ny, nx + 1)), np.zeros((ny + 1, nx)), np.ones(shape))
+    max_depth = h.copy()
+    time_of_max = np.where(h > 0, 0.0, np.nan)
+    arrival = np.where(h > settings.arrival_depth_m, 0.0, np.nan)
+    max_speed2 = np.zeros(shape)  # squared, the kernel avoids square roots
+    diag = (max_depth, max_speed2, arrival, time_of_max)
+
+    empty_lo = np.full(ny, nx, dtype=np.int64)
+    empty_hi = np.full(ny, -1, dtype=np.int64)
+    w_lo, w_hi = _wet_ranges(h)
+    f_lo, f_hi = empty_lo.copy(), empty_hi.copy()
+    for cells in (inflow_cells, stage_cells):
+        for i, j in cells:
+            f_lo[i] = min(f_lo[i], j)
+            f_hi[i] = max(f_hi[i], j)
+    wet = (w_lo, w_hi, empty_lo.copy(), empty_hi.copy(), f_lo, f_hi)
+    work_int = tuple(np.zeros(ny, dtype=np.int64) for _ in range(7))
+    row_acc = np.zeros((4, ny))
+    acc = np.zeros(6)
+    counters = np.zeros(2, dtype=np.int64)
+
+    infiltration_on = bool((infiltration > 0).any())
+    infiltration_ms = (infiltration * _MM_H_TO_M_S if infiltration_on else np.zeros((1, 1)))
+    rain_by_zone = zone is not None
+    zone_arr = zone if zone is not None else np.zeros((1, 1), dtype=np.int64)
+    froude = math.inf if settings.froude_max is None else float(settings.froude_max)
+    params = (float(cell_size_m), float(settings.gravity_ms2), float(settings.theta),
+              float(settings.courant), float(settings.flow_depth_min_m), froude,
+              float(settings.max_time_step_s))
+    thresholds = (float(settings.arrival_depth_m), float(settings.velocity_min_depth_m))
+    edge_open = tuple(name in edges for name in EDGES)
+
+    initial_storage = float(h.sum()) * cell_size_m**2
+    snapshots = np.zeros((snapshot_times.size, ny, nx), dtype=np.float32)
+    obs_depth = np.zeros((len(obs_cells), series_times.size))
+    obs_level = np.zeros_like(obs_depth)
+    obs_r, obs_c = obs_cells[:, 0], obs_cells[:, 1]
+
+    def record(k: int) -> None:
+        for s in np.flatnonzero(snapshot_at == k):
+            snapshots[s] = h
+        for s in np.flatnonzero(series_at == k):
+            obs_depth[:, s] = h[obs_r, obs_c]
+            obs_level[:, s] = z[obs_r, obs_c] + h[obs_r, obs_c]
+
+    n_threads = _thread_count(settings.n_threads)
+    previous_threads = numba.get_num_threads()
+    kernel_time = 0.0
+    event_k = 0
+    event_k = _apply_events(events, event_k, 0.0, z, z_open)
+    edge_slopes = _edge_slopes(z, cell_size_m, edges, settings.min_outflow_slope)
+    record(0)
+    try:
+        numba.set_num_threads(n_threads)
+        for k in range(schedule.size - 1):
+            t_a, t_b = float(schedule[k]), float(schedule[k + 1])
+            t_mid = 0.5 * (t_a + t_b)
+            inflow_q, inflow_rate = _inflow_at(inflow_curves, inflow_owner, t_a, t_mid)
+            stage_level, stage_rate = _stage_at(stage_curves, stage_owner, t_a, t_mid)
+            rain_rate = _rain_at(hyetographs, t_mid)
+            started = time.perf_counter()
+            _kernels.advance(
+                t_a, t_b, z, n_grid, state, diag, wet, work_int, row_acc,
+                stage_cells, stage_level, stage_rate, inflow_cells, inflow_q, inflow_rate,
+                rain_rate, zone_arr, rain_by_zone, infiltration_ms, infiltration_on,
+                edge_open, edge_slopes, params, thresholds, acc, counters,
+                int(settings.parallel_min_cells))
+            kernel_time += time.perf_counter() - started
+            if event_k < len(events) and events[event_k][0] <= t_b:
+                event_k = _apply_events(events, event_k, t_b, z, z_open)
+                edge_slopes = _edge_slopes(z, cell_size_m, edges, settings.min_outflow_slope)
+            record(k + 1)
+    finally:
+        numba.set_num_threads(previous_threads)
+
+    balance = MassBalance(
+        inflow_m3=float(acc[0]), rain_m3=float(acc[1]), boundary_in_m3=float(acc[2]),
+        boundary_out_m3=float(acc[3]), outflow_m3=float(acc[4]),
+        infiltration_m3=float(acc[5]), initial_storage_m3=initial_storage,
+        final_storage_m3=float(h.sum()) * cell_size_m**2)
+    return FloodSolution(
+        max_depth_m=max_depth, max_velocity_ms=np.sqrt(max_speed2), arrival_time_s=arrival,
+        time_of_max_depth_s=time_of_max, final_depth_m=h,
+        snapshot_times_s=snapshot_times, snapshot_depth_m=snapshots,
+        observation_times_s=series_times, observation_depth_m=obs_depth,
+        observation_level_m=obs_level, mass_balance=balance, n_steps=int(counters[0]),
+        cell_updates=int(counters[1]), kernel_wall_time_s=kernel_time, n_threads=n_threads)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _thread_count(requested: int | None) -> int:
+    """Threads for the time loop: as asked, within numba's pool and the allowed CPUs."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    limit = max(1, min(numba.config.NUMBA_NUM_THREADS, cpus))
+    return limit if requested is None else max(1, min(int(requested), limit))
+
+
+def _check_settings(s: SolverSettings) -> None:
+    checks = [
+        (0.0 <= s.theta <= 1.0, "theta", "0 – 1"),
+        (0.0 < s.courant <= 1.0, "courant", "]0, 1]"),
+        (s.max_time_step_s > 0, "max_time_step_s", "> 0"),
+        (s.flow_depth_min_m > 0, "flow_depth_min_m", "> 0"),
+        (s.froude_max is None or s.froude_max > 0, "froude_max", "> 0"),
+        (s.min_outflow_slope > 0, "min_outflow_slope", "> 0"),
+        (s.arrival_depth_m > 0, "arrival_depth_m", "> 0"),
+        (s.velocity_min_depth_m > 0, "velocity_min_depth_m", "> 0"),
+        (s.gravity_ms2 > 0, "gravity_ms2", "> 0"),
+        (s.n_threads is None or s.n_threads >= 1, "n_threads", ">= 1"),
+        (s.parallel_min_cells >= 0, "parallel_min_cells", ">= 0"),
+    ]
+    for ok, name, bounds in checks:
+        if not ok:
+            raise JumeauError(Text("réglage du solveur {n} hors limites ({b})",
+                                   "solver setting {n} out of range ({b})").format(
+                                       n=name, b=bounds))
+
+
+def _positive(value: float, what: Text) -> float:
+    value = float(value)
+    if not (math.isfinite(value) and value > 0):
+        raise JumeauError(Text(f"{what.fr} : doit être positive, pas {value:g}",
+                               f"{what.en}: must be positive, not {value:g}"))
+    return value
+
+
+def _grid(value: ArrayLike, shape: tuple[int, int], what: Text, dtype: type = np.float64
+          ) -> NDArray:
+    """A per-cell array from one value or a grid of the right shape (always a copy)."""
+    arr = np.asarray(value, dtype=dtype)
+    if arr.ndim == 0:
+        return np.full(shape, arr, dtype=dtype)
+    if arr.shape != shape:
+        raise JumeauError(Text(f"{what.fr} : forme {arr.shape} au lieu de {shape}",
+                               f"{what.en}: shape {arr.shape} instead of {shape}"))
+    return arr.copy()
+
+
+def _initial_depth(bed: NDArray, blocked: NDArray, depth_m: ArrayLike | None,
+                   level_m: ArrayLike | None) -> NDArray[np.float64]:
+    shape = bed.shape
+    if depth_m is not None and level_m is not None:
+        raise JumeauError(Text("donner la hauteur initiale ou le niveau initial, pas les deux",
+                               "give the initial depth or the initial level, not both"))
+    if depth_m is not None:
+        depth = _grid(depth_m, shape, Text("hauteur initiale", "initial depth"))
+    elif level_m is not None:
+        level = _grid(level_m, shape, Text("niveau initial", "initial level"))
+        with np.errstate(invalid="ignore"):
+            depth = np.where(level > bed, level - bed, 0.0)
+    else:
+        return np.zeros(shape)
+    depth[blocked] = 0.0
+    if not (np.isfinite(depth) & (depth >= 0)).all():
+        raise JumeauError(Text("hauteur d'eau initiale négative ou absente",
+                               "initial water depth negative or missing"))
+    return np.ascontiguousarray(depth)
+
+
+def _label(kind: Text, name: str, index: int) -> Text:
+    tag = f"« {name} »" if name else f"n°{index + 1}"
+    tag_en = f"'{name}'" if name else f"#{index + 1}"
+    return Text(f"{kind.fr} {tag}", f"{kind.en} {tag_en}")
+
+
+def _cells(rows: ArrayLike, cols: ArrayLike, shape: tuple[int, int], blocked: NDArray,
+           what: Text) -> NDArray[np.int64]:
+    """``(k, 2)`` cell indices, checked to be on the grid and not blocked."""
+    r = np.atleast_1d(np.asarray(rows))
+    c = np.atleast_1d(np.asarray(cols))
+    if r.shape != c.shape or r.ndim != 1:
+        raise JumeauError(Text(f"{what.fr} : lignes et colonnes de tailles différentes",
+                               f"{what.en}: rows and columns differ in size"))
+    if r.size and not (np.issubdtype(r.dtype, np.integer) and np.issubdtype(c.dtype,
+                                                                              np.integer)):
+        raise JumeauError(Text(f"{what.fr} : lignes et colonnes doivent être entières",
+                               f"{what.en}: rows and columns must be integers"))
+    r = r.astype(np.int64)
+    c = c.astype(np.int64)
+    outside = (r < 0) | (r >= shape[0]) | (c < 0) | (c >= shape[1])
+    if outside.any():
+        k = int(np.flatnonzero(outside)[0])
+        raise JumeauError(Text(
+            f"{what.fr} : cellule ({r[k]}, {c[k]}) hors de la grille {shape[0]} × {shape[1]}",
+            f"{what.en}: cell ({r[k]}, {c[k]}) outside the {shape[0]} × {shape[1]} grid"))
+    inside_building = blocked[r, c]
+    if inside_building.any():
+        k = int(np.flatnonzero(inside_building)[0])
+        raise JumeauError(Text(
+            f"{what.fr} : cellule ({r[k]}, {c[k]}) dans un bâtiment (cellule bloquée)",
+            f"{what.en}: cell ({r[k]}, {c[k]}) inside a building (blocked cell)"))
+    return np.ascontiguousarray(np.stack([r, c], axis=1))
+
+
+def _times(times_s: ArrayLike, what: Text, min_points: int = 2) -> NDArray[np.float64]:
+    t = np.atleast_1d(np.asarray(times_s, dtype=np.float64))
+    if t.ndim != 1 or t.size < min_points:
+        raise JumeauError(Text(f"{what.fr} : il faut au moins {min_points} instants",
+                               f"{what.en}: at least {min_points} times are needed"))
+    if not np.isfinite(t).all() or (t < 0).any():
+        raise JumeauError(Text(f"{what.fr} : temps négatifs ou absents",
+                               f"{what.en}: negative or missing times"))
+    if (np.diff(t) <= 0).any():
+        raise JumeauError(Text(f"{what.fr} : les temps doivent être strictement croissants",
+                               f"{what.en}: times must be strictly increasing"))
+    return t
+
+
+def _values(values: ArrayLike, n: int, what: Text, quantity: Text) -> NDArray[np.float64]:
+    v = np.atleast_1d(np.asarray(values, dtype=np.float64))
+    if v.shape != (n,):
+        raise JumeauError(Text(f"{what.fr} : {v.size} valeurs de {quantity.fr} pour {n}",
+                               f"{what.en}: {v.size} {quantity.en} values for {n}"))
+    if not np.isfinite(v).all():
+        raise JumeauError(Text(f"{what.fr} : {quantity.fr} absent(e) ou infini(e)",
+                               f"{what.en}: missing or infinite {quantity.en}"))
+    return v
+
+
+def _inflows(inflows: Sequence[Inflow], shape: tuple[int, int], blocked: NDArray):
+    cells, owner, curves = [], [], []
+    for k, inflow in enumerate(inflows):
+        what = _label(Text("apport", "inflow"), inflow.name, k)
+        c = _cells(inflow.rows, inflow.cols, shape, blocked, what)
+        if len(c) == 0:
+            raise JumeauError(Text(f"{what.fr} : aucune cellule", f"{what.en}: no cell"))
+        t = _times(inflow.times_s, what)
+        q = _values(inflow.discharge_m3s, t.size, what, Text("débit", "discharge"))
+        if (q < 0).any():
+            raise JumeauError(Text(f"{what.fr} : débit négatif ({q.min():g} m³/s)",
+                                   f"{what.en}: negative discharge ({q.min():g} m³/s)"))
+        cells.append(c)
+        owner.append(np.full(len(c), k))
+        curves.append((t, q / len(c)))
+    return _stack_cells(cells), _stack_owner(owner), curves
+
+
+def _stages(levels: Sequence[ImposedLevel], shape: tuple[int, int], blocked: NDArray):
+    cells, owner, curves = [], [], []
+    for k, stage in enumerate(levels):
+        what = _label(Text("niveau imposé", "imposed level"), stage.name, k)
+        c = _cells(stage.rows, stage.cols, shape, blocked, what)
+        if len(c) == 0:
+            raise JumeauError(Text(f"{what.fr} : aucune cellule", f"{what.en}: no cell"))
+        t = _times(stage.times_s, what, min_points=1)
+        level = _values(stage.level_m, t.size, what, Text("niveau", "level"))
+        cells.append(c)
+        owner.append(np.full(len(c), k))
+        curves.append((t, level))
+    return _stack_cells(cells), _stack_owner(owner), curves
+
+
+def _stack_cells(cells: list[NDArray]) -> NDArray[np.int64]:
+    if not cells:
+        return np.zeros((0, 2), dtype=np.int64)
+    return np.ascontiguousarray(np.concatenate(cells), dtype=np.int64)
+
+
+def _stack_owner(owner: list[NDArray]) -> NDArray[np.int64]:
+    return np.concatenate(owner).astype(np.int64) if owner else np.zeros(0, dtype=np.int64)
+
+
+def _rainfall(rainfall: Rainfall | Hyetograph | None, shape: tuple[int, int]):
+    if rainfall is None:
+        return [], None
+    if isinstance(rainfall, Hyetograph):
+        rainfall = Rainfall((rainfall,))
+    hyetographs = []
+    for k, hy in enumerate(rainfall.hyetographs):
+        what = _label(Text("hyétogramme", "hyetograph"), hy.name, k)
+        t = _times(hy.times_s, what)
+        rate = _values(hy.rate_mm_h, t.size - 1, what, Text("intensité", "rate"))
+        if ((rate < 0) | (rate > MAX_RAIN_RATE_MM_H)).any():
+            bad = rate[(rate < 0) | (rate > MAX_RAIN_RATE_MM_H)][0]
+            raise JumeauError(Text(
+                f"{what.fr} : intensité {bad:g} mm/h hors de 0–{MAX_RAIN_RATE_MM_H:g} mm/h",
+                f"{what.en}: rate {bad:g} mm/h outside 0–{MAX_RAIN_RATE_MM_H:g} mm/h"))
+        hyetographs.append((t, rate * _MM_H_TO_M_S))
+    if rainfall.zone_index is None:
+        if len(hyetographs) != 1:
+            raise JumeauError(Text(
+                "pluie : {n} hyétogrammes sans carte de zones (il en faut un seul)",
+                "rainfall: {n} hyetographs without a zone map (give exactly one)").format(
+                    n=len(hyetographs)))
+        return hyetographs, None
+    zone = np.asarray(rainfall.zone_index)
+    if zone.shape != shape or not np.issubdtype(zone.dtype, np.integer):
+        raise JumeauError(Text(f"zones de pluie : il faut une grille d'entiers {shape}",
+                               f"rain zones: an integer grid {shape} is needed"))
+    if zone.size and (zone.min() < -1 or zone.max() >= len(hyetographs)):
+        raise JumeauError(Text(
+            f"zones de pluie : numéros entre -1 et {len(hyetographs) - 1} attendus",
+            f"rain zones: numbers between -1 and {len(hyetographs) - 1} expected"))
+    return hyetographs, np.ascontiguousarray(zone, dtype=np.int64)
+
+
+def _events(changes: Sequence[BedChange], unblocks: Sequence[Unblock],
+            shape: tuple[int, int]) -> list[tuple[float, NDArray, NDArray | None]]:
+    """Events as ``(time_s, cells, new_bed or None for an opening)``, sorted by time
+    (stable: at equal times, bed changes before openings, each in given order)."""
+    no_block = np.zeros(shape, dtype=bool)
+    events = []
+    for k, change in enumerate(changes):
+        what = _label(Text("modification du lit", "bed change"), "", k)
+        t = _event_time(change.time_s, what)
+        c = _cells(change.rows, change.cols, shape, no_block, what)
+        bed = np.broadcast_to(np.asarray(change.bed_m, dtype=np.float64), (len(c),)) \
+            if np.ndim(change.bed_m) == 0 else _values(change.bed_m, len(c), what,
+                                                         Text("altitude", "elevation"))
+        if not np.isfinite(bed).all():
+            raise JumeauError(Text(f"{what.fr} : altitude absente ou infinie",
+                                   f"{what.en}: missing or infinite elevation"))
+        events.append((t, c, np.array(bed)))
+    for k, opening in enumerate(unblocks):
+        what = _label(Text("ouverture", "opening"), "", k)
+        t = _event_time(opening.time_s, what)
+        events.append((t, _cells(opening.rows, opening.cols, shape, no_block, what), None))
+    events.sort(key=lambda e: e[0])
+    return events
+
+
+def _event_time(time_s: float, what: Text) -> float:
+    t = float(time_s)
+    if not (math.isfinite(t) and t >= 0):
+        raise JumeauError(Text(f"{what.fr} : instant {t} négatif ou absent",
+                               f"{what.en}: time {t} negative or missing"))
+    return t
+
+
+def _apply_events(events: list, k: int, t: float, z: NDArray, z_open: NDArray) -> int:
+    """Apply the events due at ``t`` (in place on ``z``); returns the next event index."""
+    while k < len(events) and events[k][0] <= t + 1e-9:
+        _, cells, bed = events[k]
+        r, c = cells[:, 0], cells[:, 1]
+        if bed is None:
+            z[r, c] = z_open[r, c]
+            if not np.isfinite(z[r, c]).all():
+                raise JumeauError(Text(
+                    "ouverture de cellules sans altitude du lit (NaN dans le MNT)",
+                    "opening cells with no bed elevation (NaN in the DEM)"))
+        else:
+            z_open[r, c] = bed
+            z[r, c] = np.where(np.isinf(z[r, c]), np.inf, bed)
+        k += 1
+    return k
+
+
+def _edges(free_outflow: Mapping[str, float | None] | None) -> dict[str, float | None]:
+    edges = dict(free_outflow or {})
+    for name, slope in edges.items():
+        if name not in EDGES:
+            hint = did_you_mean(str(name), EDGES)
+            raise JumeauError(
+                Text(f"bord « {name} » inconnu (west, east, north, south)",
+                     f"unknown edge '{name}' (west, east, north, south)"), fix=hint)
+        if slope is not None and not (math.isfinite(slope) and slope > 0):
+            raise JumeauError(Text(f"bord « {name} » : la pente de sortie doit être positive",
+                                   f"edge '{name}': the outflow slope must be positive"))
+    return edges
+
+
+def _edge_slopes(z: NDArray, dx: float, edges: Mapping[str, float | None],
+                 min_slope: float) -> tuple[NDArray, ...]:
+    """Outward slope of each free edge cell (west, east: per row; north, south: per
+    column)."""
+    ny, nx = z.shape
+
+    def local(edge: NDArray, inner: NDArray) -> NDArray:
+        with np.errstate(invalid="ignore"):
+            s = (inner - edge) / dx
+        return np.where(np.isfinite(s), np.maximum(s, min_slope), min_slope)
+
+    pairs = {
+        "west": (z[:, 0], z[:, 1] if nx > 1 else z[:, 0]),
+        "east": (z[:, -1], z[:, -2] if nx > 1 else z[:, -1]),
+        "north": (z[0, :], z[1, :] if ny > 1 else z[0, :]),
+        "south": (z[-1, :], z[-2, :] if ny > 1 else z[-1, :]),
+    }
+    out = []
+    for name in EDGES:
+        edge, inner = pairs[name]
+        if name not in edges:
+            out.append(np.zeros(edge.size))
+        elif edges[name] is not None:
+            out.append(np.full(edge.size, float(edges[name])))
+        else:
+            out.append(np.ascontiguousarray(local(edge, inner)))
+    return tuple(out)
+
+
+def _regular_times(duration_s: float, interval_s: float, what: Text) -> NDArray[np.float64]:
+    interval_s = _positive(interval_s, what)
+    n = int(math.floor(duration_s / interval_s + 1e-9))
+    return np.arange(n + 1) * interval_s
+
+
+def _schedule(marks: NDArray, duration_s: float) -> NDArray[np.float64]:
+    """Sorted times in ``[0, duration]`` where steps must end, merging near-duplicates."""
+    marks = np.sort(marks[(marks >= 0) & (marks <= duration_s)])
+    keep = np.concatenate([[True], np.diff(marks) > 1e-6])
+    marks = marks[keep]
+    marks[-1] = duration_s
+    return marks
+
+
+def _indices_in(schedule: NDArray, times: NDArray) -> NDArray[np.int64]:
+    """Index in ``schedule`` of each time (nearest, they were merged into it)."""
+    k = np.clip(np.searchsorted(schedule, times), 1, max(schedule.size - 1, 1))
+    left = schedule[k - 1]
+    right = schedule[np.minimum(k, schedule.size - 1)]
+    return np.where(np.abs(times - left) <= np.abs(right - times), k - 1, k).astype(np.int64)
+
+
+def _wet_ranges(h: NDArray) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    ny, nx = h.shape
+    wet = h > 0
+    any_wet = wet.any(axis=1)
+    lo = np.where(any_wet, wet.argmax(axis=1), nx).astype(np.int64)
+    hi = np.where(any_wet, nx - 1 - wet[:, ::-1].argmax(axis=1), -1).astype(np.int64)
+    return lo, hi
+
+
+def _piece(times: NDArray, t_mid: float) -> int:
+    """Index of the interval of ``times`` holding ``t_mid``; -1 before, len - 1 after."""
+    return int(np.searchsorted(times, t_mid, side="right")) - 1
+
+
+def _inflow_at(curves, owner: NDArray, t_a: float, t_mid: float
+               ) -> tuple[NDArray, NDArray]:
+    """Per inflow cell: discharge at ``t_a`` and its rate of change over the segment."""
+    q0 = np.zeros(len(curves))
+    rate = np.zeros(len(curves))
+    for k, (t, q) in enumerate(curves):
+        p = _piece(t, t_mid)
+        if 0 <= p < t.size - 1:
+            rate[k] = (q[p + 1] - q[p]) / (t[p + 1] - t[p])
+            q0[k] = q[p] + rate[k] * (t_a - t[p])
+    return q0[owner], rate[owner]
+
+
+def _stage_at(curves, owner: NDArray, t_a: float, t_mid: float) -> tuple[NDArray, NDArray]:
+    """Per imposed-level cell: the level at ``t_a`` and its rate of change."""
+    level0 = np.zeros(len(curves))
+    rate = np.zeros(len(curves))
+    for k, (t, level) in enumerate(curves):
+        p = _piece(t, t_mid)
+        if p < 0:
+            level0[k] = level[0]
+        elif p >= t.size - 1:
+            level0[k] = level[-1]
+        else:
+            rate[k] = (level[p + 1] - level[p]) / (t[p + 1] - t[p])
+            level0[k] = level[p] + rate[k] * (t_a - t[p])
+    return level0[owner], rate[owner]
+
+
+def _rain_at(hyetographs, t_mid: float) -> NDArray[np.float64]:
+    """Rain rate of each zone (m/s) over the segment; empty when it does not rain."""
+    rates = np.zeros(len(hyetographs))
+    for k, (t, rate) in enumerate(hyetographs):
+        p = _piece(t, t_mid)
+        if 0 <= p < t.size - 1:
+            rates[k] = rate[p]
+    return rates if (rates > 0).any() else np.zeros(0)

@@ -1,0 +1,1 @@
+"""Every read and write: source readers, the territory manifest, the demo, outputs."""

@@ -1,0 +1,365 @@
+"""Terrain readers: DEM rasters, elevation points, and a terrain derived from 3-D vectors.
+
+- :func:`read_dem_raster`: GeoTIFF, ESRI ASCII grid (``.asc``) or any GDAL raster;
+  reprojected to the territory's CRS when needed, optionally resampled, cropped to the
+  territory, nodata holes filled by interpolation (and counted).
+- :func:`grid_points`: scattered or gridded elevation points (e.g. BD ALTI points)
+  interpolated linearly on a regular grid (nearest value outside their hull).
+- :func:`derive_terrain`: when there is no DEM at all, a coarse terrain built from the
+  Z of BD TOPO road and water vertices and the ground altitude of buildings, labelled
+  *derived* with its resolution.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import rasterio
+import shapely
+from affine import Affine
+from pyproj import CRS
+from rasterio import warp
+from rasterio.errors import RasterioIOError
+from rasterio.fill import fillnodata
+from scipy.interpolate import LinearNDInterpolator, NearestNDInterpolator
+from scipy.spatial import cKDTree
+
+from jumeau.errors import JumeauError
+from jumeau.i18n import Text
+from jumeau.io.vector import find_column, read_vector, require_file
+from jumeau.territory.terrain import Terrain
+
+Bounds = tuple[float, float, float, float]
+
+#: Margin kept around the territory when cropping a DEM (m).
+CROP_MARGIN_M = 200.0
+
+
+def _snap_bounds(bounds: Bounds, res: float) -> Bounds:
+    x0, y0, x1, y1 = bounds
+    return (math.floor(x0 / res) * res, math.floor(y0 / res) * res,
+            math.ceil(x1 / res) * res, math.ceil(y1 / res) * res)
+
+
+def read_dem_raster(path: Path, crs: CRS, *, bounds: Bounds | None = None,
+                    resolution_m: float | None = None, source_crs: str | None = None,
+                    fill_holes: bool = True) -> Terrain:
+    """Read a DEM raster onto a north-up grid in ``crs``.
+
+    Parameters
+    ----------
+    path
+        GeoTIFF, ``.asc`` or other GDAL raster.
+    crs
+        The territory's CRS; the DEM is reprojected (bilinear) when it differs.
+    bounds
+        Territory extent: the DEM is cropped to it plus :data:`CROP_MARGIN_M`.
+    resolution_m
+        Resample to this cell size (default: keep the source's).
+    source_crs
+        CRS of a raster that carries none (e.g. an ``.asc`` without ``.prj``).
+    fill_holes
+        Fill nodata cells inside the DEM by interpolation (else a hole is an error).
+    """
+    require_file(path)
+    try:
+        src = rasterio.open(path)
+    except RasterioIOError as exc:
+        raise JumeauError(
+            Text("MNT illisible ou corrompu ({e})", "unreadable or corrupt DEM ({e})").format(
+                e=str(exc).split("\n")[0]), path=path,
+            fix=Text("fournissez un GeoTIFF ou une grille ASCII (.asc) valide",
+                     "provide a valid GeoTIFF or ASCII grid (.asc)")) from None
+    with src:
+        src_crs = CRS.from_user_input(source_crs) if source_crs else (
+            CRS.from_user_input(src.crs) if src.crs else None)
+        if src_crs is None:
+            raise JumeauError(
+                Text("le MNT n'a pas de système de coordonnées", "the DEM has no coordinate "
+                     "reference system"), path=path, field="crs",
+                fix=Text("ajoutez un fichier .prj, ou `crs: EPSG:2154` à l'entrée `dem:` du "
+                         "manifeste", "add a .prj file, or `crs: EPSG:2154` to the manifest's "
+                         "`dem:` entry"))
+        if src.transform.b != 0 or src.transform.d != 0:
+            raise JumeauError(Text("MNT tourné non pris en charge", "rotated DEM not supported"),
+                              path=path, fix=Text("réalignez-le nord-sud (gdalwarp)",
+                                                  "warp it north-up (gdalwarp)"))
+        square = abs(abs(src.transform.a) - abs(src.transform.e)) <= 1e-6 * abs(src.transform.a)
+        if src_crs == crs and square and not resolution_m:
+            # Same grid: read only the window covering the territory.
+            window = _window(src, bounds) if bounds is not None else None
+            data = src.read(1, window=window).astype(np.float32)
+            transform = src.window_transform(window) if window is not None else src.transform
+            elevation = _nodata_to_nan(data, src.nodata)
+        else:
+            elevation, transform = _warp(src, src_crs, crs, bounds, resolution_m)
+    return _finish(elevation, transform, crs, path, fill_holes, source=path.name)
+
+
+def _warp(src, src_crs: CRS, crs: CRS, bounds: Bounds | None,
+          resolution_m: float | None) -> tuple[np.ndarray, Affine]:
+    """Reproject / resample band 1 of ``src`` onto a square grid in ``crs`` (bilinear)."""
+    if resolution_m:
+        res = float(resolution_m)
+    elif src_crs.is_geographic:
+        res = _metres(src, src_crs)
+    else:
+        res = float(min(abs(src.transform.a), abs(src.transform.e)))
+    full = warp.transform_bounds(src_crs, crs, *src.bounds)
+    box = full if bounds is None else _intersect(full, _grow(bounds, CROP_MARGIN_M))
+    if box is None:
+        return np.zeros((0, 0), np.float32), Affine.identity()
+    x0, y0, x1, y1 = _snap_bounds(box, res)
+    nx = max(1, int(round((x1 - x0) / res)))
+    ny = max(1, int(round((y1 - y0) / res)))
+    transform = Affine(res, 0, x0, 0, -res, y1)
+    elevation = np.full((ny, nx), np.nan, np.float32)
+    source = src.read(1).astype(np.float32)
+    source = _nodata_to_nan(source, src.nodata)
+    warp.reproject(source, elevation, src_transform=src.transform, src_crs=src_crs,
+                   src_nodata=np.nan, dst_transform=transform, dst_crs=crs, dst_nodata=np.nan,
+                   resampling=warp.Resampling.bilinear)
+    return elevation, transform
+
+
+def _window(src, bounds: Bounds):
+    from rasterio.windows import Window, from_bounds
+
+    box = _intersect(tuple(src.bounds), _grow(bounds, CROP_MARGIN_M))
+    if box is None:
+        return Window(0, 0, 0, 0)
+    win = from_bounds(*box, transform=src.transform).round_offsets("floor").round_lengths("ceil")
+    return win.intersection(Window(0, 0, src.width, src.height))
+
+
+def _metres(src, src_crs: CRS) -> float:
+    """Approximate cell size in metres of a geographic raster."""
+    lat = (src.bounds.top + src.bounds.bottom) / 2
+    return abs(src.transform.a) * 111_320 * math.cos(math.radians(lat))
+
+
+def _grow(bounds: Bounds, margin: float) -> Bounds:
+    return (bounds[0] - margin, bounds[1] - margin, bounds[2] + margin, bounds[3] + margin)
+
+
+def _intersect(a: Bounds, b: Bounds) -> Bounds | None:
+    box = (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3]))
+    return box if box[0] < box[2] and box[1] < box[3] else None
+
+
+def _nodata_to_nan(data: np.ndarray, nodata: float | None) -> np.ndarray:
+    if nodata is not None and not np.isnan(nodata):
+        data[data == nodata] = np.nan
+    data[(data < -1000) | (data > 9000)] = np.nan  # sentinels such as -99999 or 9999
+    return data
+
+
+def _finish(elevation: np.ndarray, transform: Affine, crs: CRS, path: Path, fill_holes: bool,
+            *, source: str, derived: bool = False, notes: tuple = ()) -> Terrain:
+    if elevation.size == 0 or np.isnan(elevation).all():
+        raise JumeauError(
+            Text("le MNT ne contient aucune valeur sur l'emprise du territoire",
+                 "the DEM holds no value over the territory's extent"), path=path,
+            fix=Text("vérifiez que le MNT couvre bien la commune (même zone, même système de "
+                     "coordonnées)", "check that the DEM covers the commune (same area, same "
+                     "coordinate system)"))
+    holes = np.isnan(elevation)
+    filled = int(holes.sum())
+    if filled:
+        if not fill_holes:
+            raise JumeauError(
+                Text("le MNT a {n} cellules sans donnée ({p:.1f} %)", "the DEM has {n} nodata "
+                     "cells ({p:.1f} %)").format(n=filled, p=100 * filled / holes.size),
+                path=path, field="fill_holes",
+                fix=Text("comblez les trous (gdal_fillnodata) ou mettez `fill_holes: true`",
+                         "fill the holes (gdal_fillnodata) or set `fill_holes: true`"))
+        elevation = _fill(elevation)
+    return Terrain(elevation_m=elevation.astype(np.float32), transform=transform, crs=crs,
+                   derived=derived, source=source, filled_cells=filled, notes=tuple(notes))
+
+
+def _fill(elevation: np.ndarray) -> np.ndarray:
+    """Fill NaN cells: GDAL's inverse-distance fill, then nearest value for what remains."""
+    mask = np.isfinite(elevation)
+    filled = fillnodata(np.where(mask, elevation, 0).astype(np.float32),
+                        mask=mask.astype(np.uint8), max_search_distance=max(elevation.shape))
+    filled = np.where(mask, elevation, filled)
+    rest = ~np.isfinite(filled) | (~mask & (filled == 0))
+    if rest.any():
+        r, c = np.nonzero(~rest)
+        tree = cKDTree(np.column_stack([r, c]))
+        rr, cc = np.nonzero(rest)
+        _, idx = tree.query(np.column_stack([rr, cc]))
+        filled[rr, cc] = filled[r[idx], c[idx]]
+    return filled
+
+
+def grid_points(x: np.ndarray, y: np.ndarray, z: np.ndarray, crs: CRS, *,
+                resolution_m: float | None = None, bounds: Bounds | None = None,
+                source: str = "", method: str = "points", derived: bool = False,
+                path: Path | None = None, notes: tuple = ()) -> Terrain:
+    """Interpolate elevation points onto a regular grid.
+
+    Linear (Delaunay) interpolation inside the points' convex hull, nearest value outside.
+    The default resolution is the median distance between neighbouring points.
+    """
+    ok = np.isfinite(x) & np.isfinite(y) & np.isfinite(z)
+    x, y, z = x[ok], y[ok], z[ok]
+    if len(x) < 3:
+        raise JumeauError(
+            Text("pas assez de points d'altitude ({n}) pour construire un terrain",
+                 "not enough elevation points ({n}) to build a terrain").format(n=len(x)),
+            path=path, fix=Text("fournissez un MNT raster ou plus de points",
+                                "provide a raster DEM or more points"))
+    xy = np.column_stack([x, y])
+    if resolution_m is None:
+        d, _ = cKDTree(xy).query(xy, k=2)
+        resolution_m = float(max(1.0, np.median(d[:, 1])))
+    # Dense vertices (roads digitised every few metres) add nothing at this resolution
+    # but make the triangulation slow: average them in bins of half a cell.
+    xy, z = _thin(xy, z, resolution_m / 2)
+    box = bounds or (x.min(), y.min(), x.max(), y.max())
+    x0, y0, x1, y1 = _snap_bounds(box, resolution_m)
+    nx = max(1, int(round((x1 - x0) / resolution_m)))
+    ny = max(1, int(round((y1 - y0) / resolution_m)))
+    transform = Affine(resolution_m, 0, x0, 0, -resolution_m, y1)
+    cx = x0 + (np.arange(nx) + 0.5) * resolution_m
+    cy = y1 - (np.arange(ny) + 0.5) * resolution_m
+    gx, gy = np.meshgrid(cx, cy)
+    # Ghost points on a frame around the grid, valued like their nearest real point, keep
+    # every query inside the triangulation (outside it, scipy falls back to a slow
+    # brute-force search) and extrapolate by nearest value towards the edges.
+    ring = _frame(x0 - resolution_m, y0 - resolution_m, x1 + resolution_m, y1 + resolution_m,
+                  step=10 * resolution_m)
+    _, nearest = cKDTree(xy).query(ring)
+    # Centred coordinates: Lambert-93 northings (~6.5e6 m) cost Qhull precision and speed.
+    origin = xy.mean(axis=0)
+    points = np.vstack([xy, ring]) - origin
+    values = np.concatenate([z, z[nearest]])
+    try:
+        linear = LinearNDInterpolator(points, values)(gx - origin[0], gy - origin[1])
+    except Exception:  # noqa: BLE001 - collinear points: Qhull refuses them
+        linear = np.full(gx.shape, np.nan)
+    missing = np.isnan(linear)
+    if missing.any():
+        linear[missing] = NearestNDInterpolator(xy, z)(gx[missing], gy[missing])
+    return Terrain(elevation_m=linear.astype(np.float32), transform=transform, crs=crs,
+                   derived=derived, source=source, method=method, notes=tuple(notes))
+
+
+def _frame(x0: float, y0: float, x1: float, y1: float, step: float) -> np.ndarray:
+    """Points every ``step`` along the edges of a box."""
+    nx = max(2, int(np.ceil((x1 - x0) / step)) + 1)
+    ny = max(2, int(np.ceil((y1 - y0) / step)) + 1)
+    xs, ys = np.linspace(x0, x1, nx), np.linspace(y0, y1, ny)
+    return np.vstack([np.column_stack([xs, np.full(nx, y0)]), np.column_stack([xs, np.full(nx, y1)]),
+                      np.column_stack([np.full(ny, x0), ys]), np.column_stack([np.full(ny, x1), ys])])
+
+
+def _thin(xy: np.ndarray, z: np.ndarray, step: float) -> tuple[np.ndarray, np.ndarray]:
+    """Mean position and height of the points in each ``step``-sized bin."""
+    keys = np.floor(xy / step).astype(np.int64)
+    _, inverse, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
+    inverse = inverse.ravel()
+    if len(counts) == len(z):
+        return xy, z
+    mean = lambda v: np.bincount(inverse, weights=v) / counts  # noqa: E731
+    return np.column_stack([mean(xy[:, 0]), mean(xy[:, 1])]), mean(z)
+
+
+def read_dem_points(path: Path, field: str | None, crs: CRS, *, resolution_m: float | None,
+                    bounds: Bounds | None, layer: str | None = None,
+                    source_crs: str | None = None) -> Terrain:
+    """Elevation points (GeoJSON, Shapefile, CSV with geometry…) → a gridded terrain.
+
+    The height comes from ``field``, else from the points' Z coordinate.
+    """
+    frame = read_vector(path, layer=layer)
+    if frame.crs is None and source_crs is None:
+        raise JumeauError(
+            Text("les points d'altitude n'ont pas de système de coordonnées",
+                 "the elevation points have no coordinate reference system"), path=path,
+            field="crs", fix=Text("ajoutez `crs: EPSG:2154` à l'entrée `dem:`",
+                                  "add `crs: EPSG:2154` to the `dem:` entry"))
+    if source_crs:
+        frame = frame.set_crs(source_crs, allow_override=True)
+    frame = frame.to_crs(crs)
+    pts = shapely.get_coordinates(frame.geometry.values, include_z=True)
+    if field:
+        hit = find_column(frame, field)
+        if hit is None:
+            from jumeau.errors import did_you_mean
+
+            cols = [str(c) for c in frame.columns if c != "geometry"]
+            raise JumeauError(
+                Text("colonne d'altitude « {f} » absente", "elevation column '{f}' is missing"
+                     ).format(f=field), path=path, field="field",
+                fix=did_you_mean(field, cols) or Text("colonnes : {c}", "columns: {c}").format(
+                    c=", ".join(cols) or "—"))
+        z = frame[hit].to_numpy(dtype=float)
+        centre = shapely.centroid(frame.geometry.values)
+        x, y = shapely.get_x(centre), shapely.get_y(centre)
+    else:
+        x, y, z = pts[:, 0], pts[:, 1], pts[:, 2]
+    z = np.where((z < -1000) | (z > 9000), np.nan, z)
+    if bounds is not None:
+        box = _grow(bounds, CROP_MARGIN_M)
+        keep = (x >= box[0]) & (x <= box[2]) & (y >= box[1]) & (y <= box[3])
+        if keep.sum() >= 3:
+            x, y, z = x[keep], y[keep], z[keep]
+            pts_box = (max(box[0], x.min()), max(box[1], y.min()), min(box[2], x.max()),
+                       min(box[3], y.max()))
+        else:
+            pts_box = None
+    else:
+        pts_box = None
+    return grid_points(x, y, z, crs, resolution_m=resolution_m, bounds=pts_box,
+                       source=path.name, method="points", path=path)
+
+
+def derive_terrain(layers: dict, crs: CRS, bounds: Bounds, *,
+                   resolution_m: float = 25.0) -> Terrain:
+    """A terrain derived from the heights carried by vector layers.
+
+    Uses the Z of road vertices (bridges and tunnels excluded: they are not at ground
+    level), of water vertices, and the ground altitude of buildings (``ground_z_m``).
+    Only as good as those heights (often ±1–2 m in BD TOPO): labelled *derived*.
+    """
+    xs, ys, zs = [], [], []
+    roads = layers.get("roads")
+    if roads is not None and len(roads):
+        ground = roads[~(roads["bridge"] | roads["tunnel"])]
+        c = shapely.get_coordinates(ground.geometry.values, include_z=True)
+        xs.append(c[:, 0]), ys.append(c[:, 1]), zs.append(c[:, 2])
+    water = layers.get("water")
+    if water is not None and len(water):
+        c = shapely.get_coordinates(water.geometry.values, include_z=True)
+        xs.append(c[:, 0]), ys.append(c[:, 1]), zs.append(c[:, 2])
+    buildings = layers.get("buildings")
+    if buildings is not None and len(buildings):
+        z = buildings["ground_z_m"].to_numpy(dtype=float)
+        p = shapely.point_on_surface(buildings.geometry.values)
+        xs.append(shapely.get_x(p)), ys.append(shapely.get_y(p)), zs.append(z)
+    if not xs:
+        x = y = z = np.zeros(0)
+    else:
+        x, y, z = np.concatenate(xs), np.concatenate(ys), np.concatenate(zs)
+    # Missing Z comes back as NaN (2-D data) or 0; sentinels as 9999 / -99999.
+    ok = np.isfinite(z) & (z != 0) & (z > -500) & (z < 9000)
+    box = _grow(bounds, CROP_MARGIN_M)
+    ok &= (x >= box[0]) & (x <= box[2]) & (y >= box[1]) & (y <= box[3])
+    if ok.sum() < 3:
+        raise JumeauError(
+            Text("impossible de dériver un terrain : les couches n'ont pas d'altitudes (Z)",
+                 "cannot derive a terrain: the layers carry no heights (Z)"),
+            field="dem.derive",
+            fix=Text("fournissez un MNT (RGE ALTI, LiDAR HD) avec `dem: {path: …}`",
+                     "provide a DEM (RGE ALTI, LiDAR HD) with `dem: {path: …}`"))
+    note = Text("terrain dérivé des altitudes de la BD TOPO ({n} points, maille {r:g} m) : "
+                "précision de l'ordre du mètre", "terrain derived from BD TOPO heights ({n} "
+                "points, {r:g} m cells): metre-level accuracy").format(n=int(ok.sum()),
+                                                                       r=resolution_m)
+    return grid_points(x[ok], y[ok], z[ok], crs, resolution_m=resolution_m, bounds=box,
+                       source="", method="derived", derived=True, notes=(note,))
