@@ -22,7 +22,6 @@ from affine import Affine
 from pyproj import CRS
 from rasterio import warp
 from rasterio.errors import RasterioIOError
-from rasterio.fill import fillnodata
 from scipy.interpolate import LinearNDInterpolator, NearestNDInterpolator
 from scipy.spatial import cKDTree
 
@@ -125,13 +124,18 @@ def _warp(src, src_crs: CRS, crs: CRS, bounds: Bounds | None,
 
 
 def _window(src, bounds: Bounds):
-    from rasterio.windows import Window, from_bounds
+    """The window of whole cells of ``src`` covering ``bounds`` plus the crop margin."""
+    from rasterio.windows import Window
 
     box = _intersect(tuple(src.bounds), _grow(bounds, CROP_MARGIN_M))
     if box is None:
         return Window(0, 0, 0, 0)
-    win = from_bounds(*box, transform=src.transform).round_offsets("floor").round_lengths("ceil")
-    return win.intersection(Window(0, 0, src.width, src.height))
+    inv = ~src.transform
+    cols = [inv.a * x + inv.b * y + inv.c for x, y in ((box[0], box[3]), (box[2], box[1]))]
+    rows = [inv.d * x + inv.e * y + inv.f for x, y in ((box[0], box[3]), (box[2], box[1]))]
+    c0, c1 = max(0, math.floor(min(cols))), min(src.width, math.ceil(max(cols)))
+    r0, r1 = max(0, math.floor(min(rows))), min(src.height, math.ceil(max(rows)))
+    return Window(c0, r0, max(0, c1 - c0), max(0, r1 - r0))
 
 
 def _metres(src, src_crs: CRS) -> float:
@@ -181,18 +185,29 @@ def _finish(elevation: np.ndarray, transform: Affine, crs: CRS, path: Path, fill
 
 
 def _fill(elevation: np.ndarray) -> np.ndarray:
-    """Fill NaN cells: GDAL's inverse-distance fill, then nearest value for what remains."""
-    mask = np.isfinite(elevation)
-    filled = fillnodata(np.where(mask, elevation, 0).astype(np.float32),
-                        mask=mask.astype(np.uint8), max_search_distance=max(elevation.shape))
-    filled = np.where(mask, elevation, filled)
-    rest = ~np.isfinite(filled) | (~mask & (filled == 0))
-    if rest.any():
-        r, c = np.nonzero(~rest)
-        tree = cKDTree(np.column_stack([r, c]))
-        rr, cc = np.nonzero(rest)
-        _, idx = tree.query(np.column_stack([rr, cc]))
-        filled[rr, cc] = filled[r[idx], c[idx]]
+    """Fill NaN cells by linear interpolation between the valid cells around each hole.
+
+    Exact on planes; holes reaching the grid edge take the nearest valid value there.
+    """
+    from scipy import ndimage
+
+    holes = ~np.isfinite(elevation)
+    rim = ndimage.binary_dilation(holes, structure=np.ones((3, 3), bool)) & ~holes
+    rr, rc = np.nonzero(rim)
+    hr, hc = np.nonzero(holes)
+    known = np.column_stack([rr, rc]).astype(float)
+    values = elevation[rr, rc].astype(float)
+    filled = elevation.copy()
+    try:
+        interp = LinearNDInterpolator(known, values)(hr.astype(float), hc.astype(float))
+    except Exception:  # noqa: BLE001 - too few or collinear rim cells
+        interp = np.full(len(hr), np.nan)
+    miss = ~np.isfinite(interp)
+    if miss.any():
+        vr, vc = np.nonzero(~holes)
+        _, idx = cKDTree(np.column_stack([vr, vc])).query(np.column_stack([hr[miss], hc[miss]]))
+        interp[miss] = elevation[vr[idx], vc[idx]]
+    filled[hr, hc] = interp
     return filled
 
 
@@ -203,7 +218,8 @@ def grid_points(x: np.ndarray, y: np.ndarray, z: np.ndarray, crs: CRS, *,
     """Interpolate elevation points onto a regular grid.
 
     Linear (Delaunay) interpolation inside the points' convex hull, nearest value outside.
-    The default resolution is the median distance between neighbouring points.
+    The default resolution is the median distance between neighbouring points; cell
+    centres fall on the points' lattice, so points already on a grid are kept exactly.
     """
     ok = np.isfinite(x) & np.isfinite(y) & np.isfinite(z)
     x, y, z = x[ok], y[ok], z[ok]
@@ -217,11 +233,15 @@ def grid_points(x: np.ndarray, y: np.ndarray, z: np.ndarray, crs: CRS, *,
     if resolution_m is None:
         d, _ = cKDTree(xy).query(xy, k=2)
         resolution_m = float(max(1.0, np.median(d[:, 1])))
+    box = bounds or (x.min(), y.min(), x.max(), y.max())
+    off_x = (x.min() - resolution_m / 2) % resolution_m
+    off_y = (y.min() - resolution_m / 2) % resolution_m
+    x0, y0, x1, y1 = _snap_bounds((box[0] - off_x, box[1] - off_y, box[2] - off_x,
+                                   box[3] - off_y), resolution_m)
+    x0, x1, y0, y1 = x0 + off_x, x1 + off_x, y0 + off_y, y1 + off_y
     # Dense vertices (roads digitised every few metres) add nothing at this resolution
     # but make the triangulation slow: average them in bins of half a cell.
     xy, z = _thin(xy, z, resolution_m / 2)
-    box = bounds or (x.min(), y.min(), x.max(), y.max())
-    x0, y0, x1, y1 = _snap_bounds(box, resolution_m)
     nx = max(1, int(round((x1 - x0) / resolution_m)))
     ny = max(1, int(round((y1 - y0) / resolution_m)))
     transform = Affine(resolution_m, 0, x0, 0, -resolution_m, y1)

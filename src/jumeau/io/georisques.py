@@ -77,8 +77,10 @@ def read_flood_zones(path: Path, options: dict) -> gpd.GeoDataFrame:
     period = np.array([TRI_SCENARIOS.get(c, ("", np.nan))[1] for c in codes], dtype=float)
     depth_min = number(column(raw, "ht_min", "haut_min", "h_min"))
     depth_max = number(column(raw, "ht_max", "haut_max", "h_max"))
-    hazard_field = find_column(raw, "niveau_alea", "niv_alea", "alea", "classe_alea",
-                               "codealea", "code_alea", "intensite", "aléa")
+    # Shapefiles truncate field names to 10 characters (niveau_alea → niveau_ale).
+    hazard_field = find_column(raw, "niveau_alea", "niveau_ale", "niv_alea", "alea",
+                               "classe_alea", "classe_ale", "codealea", "code_alea",
+                               "intensite", "aléa")
     if hazard_field is not None:
         hazard = np.array([_hazard_from_text(v) for v in text(raw[hazard_field])], dtype=object)
     else:

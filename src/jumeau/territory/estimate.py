@@ -15,10 +15,12 @@ Rules, in order:
    (at most ``house_max_levels`` storeys and ``house_max_footprint_m2``) holds one
    dwelling; other buildings ``round(floor area / dwelling_gross_area_m2)``, at least 1.
    Buildings below ``min_dwelling_footprint_m2`` (sheds, garages mistagged) hold none.
-   Buildings of unknown use count as residential when their footprint reaches
-   ``unknown_as_residential_min_m2`` (most unqualified buildings in BD TOPO and
-   OpenStreetMap are houses; smaller ones are garages and sheds). Other uses hold no
-   dwelling unless the data says so.
+   A building of unknown use holds one dwelling when its footprint lies between
+   ``unknown_as_residential_min_m2`` and ``unknown_as_residential_max_m2`` (most
+   unqualified buildings in BD TOPO and OpenStreetMap are houses; smaller ones are
+   garages and sheds, larger ones barns, sheds or halls) — a deliberately cautious
+   guess, since nothing says how many flats an unqualified building holds. Other uses
+   hold no dwelling unless the data says so.
 4. **population**, either
    - distributed from an INSEE 200 m grid when the territory has one: each cell's
      population is shared among the dwellings-bearing buildings whose representative
@@ -62,8 +64,9 @@ class EstimationRules:
     house_max_levels: float = 2.0
     #: Residential buildings smaller than this hold no dwelling (sheds, garages).
     min_dwelling_footprint_m2: float = 20.0
-    #: Buildings of unknown use at least this large are counted as residential.
+    #: Buildings of unknown use with a footprint in this range count as one house.
     unknown_as_residential_min_m2: float = 40.0
+    unknown_as_residential_max_m2: float = 400.0
     #: Share of the 65–79 class aged 75–79 (France, 2021 age pyramid: about 30 %).
     share_75_79_in_65_79: float = 0.30
 
@@ -138,12 +141,14 @@ def estimate_buildings(buildings: gpd.GeoDataFrame, rules: EstimationRules,
 
     dwellings = b["dwellings"].to_numpy(dtype=float).copy()
     miss_d = np.isnan(dwellings)
-    residential = (use == "residential") | (
-        (use == "unknown") & (footprint >= rules.unknown_as_residential_min_m2))
+    unknown_house = (use == "unknown") & (footprint >= rules.unknown_as_residential_min_m2) & (
+        footprint <= rules.unknown_as_residential_max_m2)
+    residential = (use == "residential") | unknown_house
     floor = footprint * levels
     house = (footprint <= rules.house_max_footprint_m2) & (levels <= rules.house_max_levels)
     est_d = np.where(house, 1.0, np.maximum(1.0, np.round(floor / rules.dwelling_gross_area_m2)))
     est_d[footprint < rules.min_dwelling_footprint_m2] = 0.0
+    est_d[unknown_house] = 1.0
     est_d[~residential] = 0.0
     dwellings[miss_d] = est_d[miss_d]
     flagged_d = miss_d & residential

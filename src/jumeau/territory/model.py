@@ -10,7 +10,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 from pyproj import CRS
-from rasterio.windows import from_bounds
+from affine import Affine
 
 from jumeau.i18n import Text
 from jumeau.territory import raster
@@ -218,12 +218,11 @@ class Territory:
 
 def crop_terrain(terrain: Terrain, bounds: tuple[float, float, float, float]) -> Terrain:
     """The terrain restricted to whole cells covering ``bounds``."""
-    win = from_bounds(*bounds, transform=terrain.transform).round_offsets("floor").round_lengths(
-        "ceil")
+    x0, y0, x1, y1 = bounds
     ny, nx = terrain.shape
-    r0, c0 = max(0, int(win.row_off)), max(0, int(win.col_off))
-    r1 = min(ny, int(win.row_off + win.height) + 1)
-    c1 = min(nx, int(win.col_off + win.width) + 1)
-    transform = terrain.transform * terrain.transform.translation(c0, r0)
+    rows, cols = terrain.rowcol(np.array([x0, x1]), np.array([y1, y0]))
+    r0, c0 = max(0, int(rows.min())), max(0, int(cols.min()))
+    r1, c1 = min(ny, int(rows.max()) + 1), min(nx, int(cols.max()) + 1)
+    transform = terrain.transform * Affine.translation(c0, r0)
     return dataclasses.replace(terrain, elevation_m=terrain.elevation_m[r0:r1, c0:c1].copy(),
                                transform=transform)

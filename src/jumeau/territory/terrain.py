@@ -55,20 +55,20 @@ class Terrain:
     def bounds(self) -> tuple[float, float, float, float]:
         """(xmin, ymin, xmax, ymax) of the grid."""
         ny, nx = self.shape
-        x0, y0 = self.transform * (0, 0)
-        x1, y1 = self.transform * (nx, ny)
+        x0, y0 = _apply(self.transform, 0.0, 0.0)
+        x1, y1 = _apply(self.transform, float(nx), float(ny))
         return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
 
     def rowcol(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Row and column of the cells holding map points (may fall outside the grid)."""
-        inv = ~self.transform
-        col, row = inv * (np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+        col, row = _apply(~self.transform, np.asarray(x, dtype=float),
+                          np.asarray(y, dtype=float))
         return np.floor(row).astype(np.int64), np.floor(col).astype(np.int64)
 
     def xy(self, row: np.ndarray, col: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Map coordinates of cell centres."""
-        x, y = self.transform * (np.asarray(col, dtype=float) + 0.5,
-                                 np.asarray(row, dtype=float) + 0.5)
+        x, y = _apply(self.transform, np.asarray(col, dtype=float) + 0.5,
+                      np.asarray(row, dtype=float) + 0.5)
         return x, y
 
     def inside(self, row: np.ndarray, col: np.ndarray) -> np.ndarray:
@@ -101,3 +101,8 @@ class Terrain:
         alt = np.radians(altitude_deg)
         shade = np.sin(alt) * np.sin(slope) + np.cos(alt) * np.cos(slope) * np.cos(az - aspect)
         return np.clip(shade, 0.0, 1.0)
+
+
+def _apply(t: Affine, x, y):
+    """Apply an affine transform to coordinates (scalars or arrays)."""
+    return t.a * x + t.b * y + t.c, t.d * x + t.e * y + t.f
