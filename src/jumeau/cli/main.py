@@ -94,6 +94,10 @@ def _fr() -> bool:
 
 def _preset_language(argv: list[str]) -> None:
     """Honour --lang before parsing, so that even usage errors are in that language."""
+    import os
+
+    default = os.environ.get("JUMEAU_LANG", "fr")
+    set_language(default if default in LANGUAGES else "fr")
     for i, arg in enumerate(argv):
         if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in LANGUAGES:
             set_language(argv[i + 1])

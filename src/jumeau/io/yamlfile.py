@@ -9,6 +9,7 @@ where the mistake is and, for a misspelt key, what was probably meant.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -167,12 +168,51 @@ def validation_error(exc: ValidationError, model: type[BaseModel], lines: Lines,
     elif kind == "missing":
         message = Text("champ obligatoire manquant", "required field missing")
         fix = Text("ajoutez « {k}: … »", "add '{k}: …'").format(k=loc[-1] if loc else "?")
+    elif kind == "literal_error":
+        choices = re.findall(r"'([^']*)'", err.get("ctx", {}).get("expected", ""))
+        message = Text("valeur « {v} » inconnue", "unknown value '{v}'").format(v=err["input"])
+        fix = did_you_mean(str(err["input"]), choices) or Text(
+            "valeurs possibles : {c}", "possible values: {c}").format(c=", ".join(choices))
     else:
-        message = Text("valeur refusée : {m}", "invalid value: {m}").format(m=err["msg"])
+        message = _translated(err)
         if "input" in err and not isinstance(err["input"], (dict, list)):
             message = message + Text(" (valeur lue : {v!r})", " (value read: {v!r})").format(
                 v=err["input"])
     return JumeauError(message, path=path, line=line, field=field, fix=fix)
+
+
+#: French versions of the pydantic messages users meet most.
+_MESSAGES_FR = {
+    "greater_than": "doit être strictement supérieur à {gt}",
+    "greater_than_equal": "doit être supérieur ou égal à {ge}",
+    "less_than": "doit être strictement inférieur à {lt}",
+    "less_than_equal": "doit être inférieur ou égal à {le}",
+    "float_parsing": "doit être un nombre",
+    "float_type": "doit être un nombre",
+    "int_parsing": "doit être un nombre entier",
+    "int_type": "doit être un nombre entier",
+    "int_from_float": "doit être un nombre entier",
+    "bool_parsing": "doit être true ou false",
+    "bool_type": "doit être true ou false",
+    "string_type": "doit être un texte",
+    "list_type": "doit être une liste [ … ]",
+    "dict_type": "doit être un dictionnaire {{clé: valeur}}",
+    "model_type": "doit être un dictionnaire {{clé: valeur}}",
+    "model_attributes_type": "doit être un dictionnaire {{clé: valeur}}",
+    "string_too_short": "ne doit pas être vide",
+    "too_short": "contient trop peu d'éléments",
+    "too_long": "contient trop d'éléments",
+}
+
+
+def _translated(err: dict) -> Text:
+    """The pydantic message of ``err``, with a French version when known."""
+    english = err["msg"]
+    if english.startswith("Value error, "):
+        english = english[len("Value error, "):]
+    template = _MESSAGES_FR.get(err["type"])
+    french = template.format(**err.get("ctx", {})) if template else english
+    return Text(f"valeur refusée : {french}", f"invalid value: {english}")
 
 
 def _flat_keys(lines: Lines) -> set:

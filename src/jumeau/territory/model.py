@@ -223,6 +223,6 @@ def crop_terrain(terrain: Terrain, bounds: tuple[float, float, float, float]) ->
     rows, cols = terrain.rowcol(np.array([x0, x1]), np.array([y1, y0]))
     r0, c0 = max(0, int(rows.min())), max(0, int(cols.min()))
     r1, c1 = min(ny, int(rows.max()) + 1), min(nx, int(cols.max()) + 1)
-    transform = terrain.transform * Affine.translation(c0, r0)
+    transform = terrain.transform @ Affine.translation(c0, r0)
     return dataclasses.replace(terrain, elevation_m=terrain.elevation_m[r0:r1, c0:c1].copy(),
                                transform=transform)
