@@ -26,7 +26,8 @@ Rules, in order:
      population is shared among the dwellings-bearing buildings whose representative
      point lies in the cell, in proportion to their floor area (falling back to
      buildings of unknown use, then to any building but annexes, when a cell has none),
-     so each cell's total is kept exactly; or
+     so each cell's total is kept exactly; buildings hosting a facility other than a
+     nursing home (school, town hall, fire station…) receive no one; or
    - ``dwellings × household_size`` (INSEE average household size) otherwise.
 5. **population_75p** (aged 75 or over) from the grid's age classes when present:
    ``ind_80p + share_75_79_in_65_79 × ind_65_79``, distributed like the population.
@@ -141,8 +142,11 @@ def estimate_buildings(buildings: gpd.GeoDataFrame, rules: EstimationRules,
 
     dwellings = b["dwellings"].to_numpy(dtype=float).copy()
     miss_d = np.isnan(dwellings)
+    facility = b["facility"].to_numpy(dtype=object)
+    # Schools, town halls, fire stations… house no one (nursing homes do).
+    non_residential_facility = (facility != "") & (facility != "nursing_home")
     unknown_house = (use == "unknown") & (footprint >= rules.unknown_as_residential_min_m2) & (
-        footprint <= rules.unknown_as_residential_max_m2)
+        footprint <= rules.unknown_as_residential_max_m2) & ~non_residential_facility
     residential = (use == "residential") | unknown_house
     floor = footprint * levels
     house = (footprint <= rules.house_max_footprint_m2) & (levels <= rules.house_max_levels)
@@ -162,7 +166,8 @@ def estimate_buildings(buildings: gpd.GeoDataFrame, rules: EstimationRules,
     miss_p = np.isnan(population)
     if population_grid is not None and len(population_grid) and miss_p.any():
         pop_est, p75_est, grid_notes = _distribute_grid(
-            b.geometry.values, use, floor, dwellings, population_grid, rules)
+            b.geometry.values, use, floor, dwellings, population_grid, rules,
+            eligible=~non_residential_facility)
         notes.extend(grid_notes)
     else:
         pop_est = dwellings * rules.household_size
@@ -190,9 +195,11 @@ def estimate_buildings(buildings: gpd.GeoDataFrame, rules: EstimationRules,
 
 
 def _distribute_grid(geoms: np.ndarray, use: np.ndarray, floor: np.ndarray,
-                     dwellings: np.ndarray, grid: gpd.GeoDataFrame,
-                     rules: EstimationRules) -> tuple[np.ndarray, np.ndarray, list[Text]]:
-    """Share each grid cell's population among its buildings (see module rule 4)."""
+                     dwellings: np.ndarray, grid: gpd.GeoDataFrame, rules: EstimationRules,
+                     eligible: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[Text]]:
+    """Share each grid cell's population among its buildings (see module rule 4).
+
+    Only ``eligible`` buildings receive people (not schools, town halls…)."""
     n = len(geoms)
     points = shapely.point_on_surface(geoms)
     tree = shapely.STRtree(np.asarray(grid.geometry.values))
@@ -204,9 +211,9 @@ def _distribute_grid(geoms: np.ndarray, use: np.ndarray, floor: np.ndarray,
     cell_of[b_idx] = c_idx
 
     tiers = [
-        (dwellings > 0) | (use == "residential"),
-        use == "unknown",
-        use != "annex",
+        eligible & ((dwellings > 0) | (use == "residential")),
+        eligible & (use == "unknown"),
+        eligible & (use != "annex"),
     ]
     ncell = len(grid)
     weight = np.zeros(n)
@@ -241,9 +248,10 @@ def _distribute_grid(geoms: np.ndarray, use: np.ndarray, floor: np.ndarray,
                   "grid ({c} cells, {p:.0f} people) in proportion to floor area").format(
         c=int(assigned_cell.sum()), p=float(cell_pop[assigned_cell].sum()))]
     if lost > 0:
-        notes.append(Text("{p:.0f} habitants de {c} carreaux sans bâtiment ne sont attribués à "
-                          "aucun bâtiment", "{p:.0f} people in {c} cells with no building are "
-                          "not assigned to any building").format(
+        notes.append(Text("{p:.0f} habitants de carreaux sans bâtiment pouvant les loger "
+                          "({c} carreaux) ne sont attribués à aucun bâtiment",
+                          "{p:.0f} people of cells with no building that can house them ({c} "
+                          "cells) are not assigned to any building").format(
             p=float(lost), c=int(((~assigned_cell) & (cell_pop > 0)).sum())))
     return pop, p75, notes
 

@@ -1,0 +1,50 @@
+"""``jumeau demo``: every ready scenario on the demo territory, and an index page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from jumeau.cli import console
+from jumeau.cli.options import Lang, Out, Tiles, apply_lang
+from jumeau.i18n import Text, current_language
+
+
+def scenarios_dir() -> Path:
+    """The ``scenarios/`` folder shipped with jumeau (repository or package copy)."""
+    repo = Path(__file__).resolve().parents[3] / "scenarios"
+    if repo.is_dir():
+        return repo
+    return Path(__file__).resolve().parents[1] / "_data" / "scenarios"
+
+
+def demo(out: Out = None, lang: Lang = None, tiles: Tiles = False) -> None:
+    """Lance tous les scénarios prêts sur le territoire de démonstration et écrit
+    out/demo/index.html, qui relie leurs cartes."""
+    from jumeau.io.outputs import write_text_atomic
+    from jumeau.maps.index import index_page
+    from jumeau.scenario.runner import run
+    from jumeau.scenario.spec import read_scenario
+
+    apply_lang(lang)
+    root = Path(out) if out is not None else Path("out") / "demo"
+    files = sorted(scenarios_dir().glob("*.yaml"))
+    scenarios = [read_scenario(f) for f in files]        # all validated before any work
+    scenarios = [s for s in scenarios if s.spec.territory == "demo"]
+    done = []
+    with console.progress_bar(len(scenarios), Text("Scénarios", "Scenarios")) as advance:
+        for scenario in scenarios:
+            console.detail(scenario.name)
+            result = run(scenario, out_dir=root / scenario.name, tiles=tiles)
+            done.append(result)
+            advance()
+    write_text_atomic(root / "index.html", index_page(done, lang=current_language()))
+    for result in done:
+        console.info(f"  {result.scenario.name}: {result.out_dir / 'map.html'}")
+    console.info(Text("{n} scénarios ; ouvrez {f}", "{n} scenarios; open {f}").format(
+        n=len(done), f=root / "index.html"))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)

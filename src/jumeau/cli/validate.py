@@ -1,0 +1,32 @@
+"""``jumeau validate SPEC``: check a scenario file without running it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from jumeau.cli import console
+from jumeau.cli.options import Lang, apply_lang
+from jumeau.i18n import Text
+
+
+def validate(
+    spec: Annotated[list[Path], typer.Argument(help="Fichier(s) de scénario YAML.")],
+    lang: Lang = None,
+) -> None:
+    """Vérifie un ou plusieurs scénarios sans les lancer (code 2 au premier problème)."""
+    from jumeau.scenario.spec import read_scenario
+
+    apply_lang(lang)
+    for path in spec:
+        scenario = read_scenario(path)
+        kinds = ", ".join(scenario.simulations)
+        console.out.print(str(Text("{f} : valide (« {n} », simulations : {k})",
+                                   "{f}: valid ('{n}', simulations: {k})").format(
+            f=path, n=scenario.name, k=kinds)), markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("validate")(validate)
