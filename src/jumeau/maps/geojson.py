@@ -10,6 +10,7 @@ already-formatted, escaped tooltip values ``v``.
 from __future__ import annotations
 
 import json
+import re
 
 import geopandas as gpd
 import numpy as np
@@ -24,6 +25,13 @@ SIMPLIFY_M = 0.3
 DECIMALS = 7
 
 WGS84 = CRS.from_epsg(4326)
+
+# GEOS writes some rounded doubles in full (48.857336599999996): write them short again.
+_TOO_PRECISE = re.compile(rf"-?\d+\.\d{{{DECIMALS + 1},}}")
+
+
+def _short(match: re.Match) -> str:
+    return repr(round(float(match.group(0)), DECIMALS))
 
 
 def to_lonlat(geometries: np.ndarray, crs: CRS | None, *, simplify_m: float = SIMPLIFY_M,
@@ -61,11 +69,12 @@ def feature_collection(geometries: np.ndarray, properties: list[dict]) -> str:
     """
     if len(geometries) != len(properties):
         raise ValueError("one properties dict per geometry")
-    geojson = shapely.to_geojson(np.asarray(geometries, dtype=object))
+    geojson = [_TOO_PRECISE.sub(_short, g) for g in
+               shapely.to_geojson(np.asarray(geometries, dtype=object)).tolist()]
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
     features = ",".join(
         f'{{"type":"Feature","properties":{dumps(p)},"geometry":{g}}}'
-        for g, p in zip(geojson.tolist(), properties))
+        for g, p in zip(geojson, properties))
     return script_safe(f'{{"type":"FeatureCollection","features":[{features}]}}')
 
 

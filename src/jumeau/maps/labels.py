@@ -65,11 +65,11 @@ def time_label(seconds: float, lang: str) -> str:
     --------
     >>> time_label(5400, "fr"), time_label(5400, "en"), time_label(2700, "fr")
     ('t = 1 h 30', 't = 1 h 30 min', 't = 45 min')
-    >>> time_label(180000, "fr"), time_label(30, "en")
-    ('t = 2 j 2 h', 't = 30 s')
+    >>> time_label(180000, "fr"), time_label(30, "en"), time_label(0, "fr")
+    ('t = 2 j 2 h', 't = 30 s', 't = 0 min')
     """
     total_min = int(round(seconds / 60.0))
-    if abs(seconds) < 60:
+    if 0 < abs(seconds) < 60:
         return f"t = {int(round(seconds))} {UNIT_S.render(lang)}"
     days, rest = divmod(total_min, 24 * 60)
     hours, minutes = divmod(rest, 60)

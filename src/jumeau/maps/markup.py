@@ -13,8 +13,8 @@ import html
 import json
 from collections.abc import Sequence
 
-from jumeau.maps.styles import render
 from jumeau.i18n import Text
+from jumeau.maps.styles import render
 
 
 def escape(text: str) -> str:
@@ -28,13 +28,15 @@ def escape(text: str) -> str:
     return html.escape(str(text), quote=True)
 
 
-_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
-                              "\u2028": "\\u2028", "\u2029": "\\u2029"})
+_SCRIPT_SAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 def script_safe(json_text: str) -> str:
     """Make JSON text safe inside a ``<script>`` element (it stays the same JSON)."""
-    return json_text.translate(_SCRIPT_SAFE)
+    for char, code in _SCRIPT_SAFE:  # str.replace is much faster than translate on MBs
+        json_text = json_text.replace(char, code)
+    return json_text
 
 
 def js_json(value: object) -> str:

@@ -100,8 +100,9 @@ class _References(HTMLParser):
             if value is None:
                 continue
             if name in fetched:
-                targets = [part.strip().split(" ")[0] for part in value.split(",")] \
-                    if name == "srcset" else [value]
+                # srcset: "url 1x, url 2x" (a data URI holds commas, never ", ")
+                targets = [part.split()[0] for part in re.split(r",\s+", value.strip())
+                           if part.strip()] if name == "srcset" else [value]
                 self.found += [v for v in targets if _is_external(v)]
             elif name == "style":
                 self._css(value)

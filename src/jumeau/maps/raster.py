@@ -65,8 +65,8 @@ def mercator_grid(grid: Terrain, *, max_size_px: int = MAX_SIZE_PX) -> MercatorG
         transform, width, height = calculate_default_transform(
             src_crs, WEB_MERCATOR, nx, ny, left=left, bottom=bottom, right=right, top=top,
             resolution=abs(transform.a) * factor)
-    x0, y0 = transform * (0, 0)
-    x1, y1 = transform * (width, height)
+    x0, y0 = transform @ (0, 0)
+    x1, y1 = transform @ (width, height)
     west, south, east, north = transform_bounds(WEB_MERCATOR, WGS84, min(x0, x1), min(y0, y1),
                                                 max(x0, x1), max(y0, y1))
     return MercatorGrid(transform, int(width), int(height),

@@ -32,7 +32,7 @@ import pandas as pd
 
 from jumeau.i18n import Text, fmt_number
 
-_COLOR = re.compile(r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{4}|#[0-9a-fA-F]{6}|#[0-9a-fA-F]{8}|[a-zA-Z]{3,30})$")
+_COLOR = re.compile(r"^(#([0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|[a-zA-Z]{3,30})$")
 _DASH = re.compile(r"^[0-9]+(\.[0-9]+)?([ ,][0-9]+(\.[0-9]+)?)*$")
 
 #: Shown for values a table does not list, and for missing values.
@@ -92,6 +92,9 @@ class Graduated:
         Colour of values under ``edges[0]``; None leaves them out (e.g. dry cells).
     missing
         Colour of missing values (NaN); None leaves them out.
+    title
+        What the value is, for the legend title (``Text("Hauteur d'eau", "Water
+        depth")``); default: the layer name. The unit is appended.
 
     Examples
     --------
@@ -108,6 +111,7 @@ class Graduated:
     decimals: int | None = None
     below: str | None = None
     missing: str | None = None
+    title: Text | str | None = None
 
     def __post_init__(self) -> None:
         edges = tuple(float(e) for e in self.edges)
@@ -136,8 +140,12 @@ class Graduated:
     def classify(self, values: Sequence[float] | np.ndarray | pd.Series) -> np.ndarray:
         """Class of each value: ``0 … len(edges)-1``, ``len(edges)`` below the first edge,
         ``len(edges)+1`` missing; -1 where that class is not drawn."""
-        v = np.asarray(pd.to_numeric(pd.Series(np.asarray(values, dtype=object)),
-                                     errors="coerce"), dtype=float)
+        v = np.asarray(values)
+        if v.dtype.kind in "biuf":
+            v = v.astype(float, copy=False)
+        else:  # text, objects, pandas' nullable types: what is not a number is missing
+            v = pd.to_numeric(pd.Series(v.astype(object).ravel()), errors="coerce").to_numpy(
+                dtype=float, na_value=np.nan).reshape(v.shape)
         n = len(self.edges)
         out = np.digitize(v, self.edges) - 1
         out[out < 0] = n if self.below is not None else -1
@@ -148,10 +156,12 @@ class Graduated:
         """Colour of every class index returned by :meth:`classify` (None: not drawn)."""
         return [*self.colors, self.below, self.missing]
 
-    def title(self, name: Text | str, lang: str) -> str:
-        """Legend title: the layer name and the unit, ``"Hauteur d'eau max (m)"``."""
+    def legend_title(self, name: Text | str, lang: str) -> str:
+        """Legend title: the scale's title (else the layer name) and the unit,
+        ``"Hauteur d'eau max (m)"``."""
         unit = render(self.unit, lang)
-        return f"{render(name, lang)} ({unit})" if unit else render(name, lang)
+        what = render(self.title if self.title is not None else name, lang)
+        return f"{what} ({unit})" if unit else what
 
     def legend_rows(self, lang: str) -> list[tuple[str, str]]:
         """(colour, label) of every drawn class, lowest first."""
@@ -191,6 +201,8 @@ class Categorical:
         them out.
     other_label
         Legend label of ``other``.
+    title
+        What the classes are, for the legend title; default: the layer name.
 
     Examples
     --------
@@ -203,6 +215,7 @@ class Categorical:
     classes: Mapping[object, tuple[str, Text | str]] = field(default_factory=dict)
     other: str | None = None
     other_label: Text | str = OTHER
+    title: Text | str | None = None
 
     def __post_init__(self) -> None:
         items = tuple(self.classes.items()) if isinstance(self.classes, Mapping) else tuple(
@@ -233,9 +246,9 @@ class Categorical:
         """Colour of every class index returned by :meth:`classify` (None: not drawn)."""
         return [color for _, (color, _label) in self.classes] + [self.other]
 
-    def title(self, name: Text | str, lang: str) -> str:
-        """Legend title (the layer name)."""
-        return render(name, lang)
+    def legend_title(self, name: Text | str, lang: str) -> str:
+        """Legend title: the scale's title, else the layer name."""
+        return render(self.title if self.title is not None else name, lang)
 
     def legend_rows(self, lang: str) -> list[tuple[str, str]]:
         """(colour, label) of every drawn class, in table order."""
@@ -340,9 +353,9 @@ class Style:
             out.append(options)
         return out
 
-    def title(self, name: Text | str, lang: str) -> str:
+    def legend_title(self, name: Text | str, lang: str) -> str:
         """Legend title of a layer drawn with this style."""
-        return render(name, lang) if self.scale is None else self.scale.title(name, lang)
+        return render(name, lang) if self.scale is None else self.scale.legend_title(name, lang)
 
     def legend_rows(self, name: Text | str, lang: str) -> list[tuple[str, str]]:
         """(colour, label) legend rows."""

@@ -36,7 +36,7 @@ var jumeau = (function () {
     L.control.zoom({position: "topleft", zoomInTitle: options.zoomIn,
                     zoomOutTitle: options.zoomOut}).addTo(map);
     L.control.scale({position: "bottomleft", imperial: false, maxWidth: 160}).addTo(map);
-    map.fitBounds(options.bounds, {padding: [12, 12]});
+    map.fitBounds(options.bounds, {padding: [12, 12], animate: false});
   };
 
   /* A panel written (hidden) in the page body, shown as a map control. */
