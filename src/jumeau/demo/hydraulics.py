@@ -65,7 +65,7 @@ def cross_sections(z: np.ndarray, *, spacing_m: float = 25.0, half_length_m: flo
     u = centre[:, :1] + north[:, :1] * offset
     v = centre[:, 1:] + north[:, 1:] * offset
     x, y = plan.to_map(np.column_stack([u.ravel(), v.ravel()])).T
-    col, row = ~FRAME.transform * (x, y)
+    col, row = ~FRAME.transform @ (x, y)
     # Bilinear sampling at cell centres (-0.5: map_coordinates indexes centres).
     zs = ndimage.map_coordinates(z, [row - 0.5, col - 0.5], order=1, mode="constant",
                                  cval=np.nan)

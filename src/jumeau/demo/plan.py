@@ -50,7 +50,7 @@ QUAY_U_M = (-270.0, 270.0)
 #: The low district protected by the levee (u between these, m), on the south bank.
 LEVEE_U_M = (440.0, 930.0)
 #: Distance from the river centreline to the levee crest (m).
-LEVEE_OFFSET_M = 58.0
+LEVEE_OFFSET_M = 85.0
 #: Crest half-width that keeps every DEM cell the crest line crosses at crest level.
 LEVEE_CREST_HALF_WIDTH_M = 3.6
 #: Slope of the levee sides (horizontal per vertical).
@@ -256,14 +256,17 @@ def protected_area_uv() -> shapely.Polygon:
 
 
 def quay_line_uv() -> np.ndarray:
-    """The quay edge along the centre reach, 1 m inside the north bank (local)."""
-    return FRAME.offset_line(QUAY_U_M[0] - 40.0, QUAY_U_M[1] + 40.0,
-                             CHANNEL_HALF_WIDTH_M + 1.0, step_m=10.0)
+    """The quay edge along the centre reach (local coordinates), where a wall would go.
+
+    It runs 4.5 m inside the bank, so that every DEM cell it touches is a quay cell, and
+    its ends reach into the rock spurs that close the low streets on both sides.
+    """
+    return FRAME.offset_line(QUAY_U_M[0] - 25.0, QUAY_U_M[1] + 25.0,
+                             CHANNEL_HALF_WIDTH_M + 4.5, step_m=10.0)
 
 
 def quay_district_uv() -> shapely.Polygon:
     """The low streets behind the quay (local coordinates), up to the terrace."""
-    front = FRAME.offset_line(QUAY_U_M[0] - 40.0, QUAY_U_M[1] + 40.0,
-                              CHANNEL_HALF_WIDTH_M + 2.0, step_m=10.0)
-    back = FRAME.offset_line(QUAY_U_M[0] - 40.0, QUAY_U_M[1] + 40.0, 200.0, step_m=10.0)
+    front = FRAME.offset_line(QUAY_U_M[0], QUAY_U_M[1], CHANNEL_HALF_WIDTH_M + 9.0, step_m=10.0)
+    back = FRAME.offset_line(QUAY_U_M[0], QUAY_U_M[1], 200.0, step_m=10.0)
     return shapely.Polygon(np.vstack([front, back[::-1]]))

@@ -59,7 +59,7 @@ def _south_land(u: np.ndarray, a: np.ndarray) -> np.ndarray:
     """Height above bank level of the south bank, ``a`` metres from the channel edge."""
     width = plan.south_floodplain_width(u)
     t = a / width
-    floodplain = np.interp(t, [0.0, 0.05, 0.3, 0.6, 1.0], [0.6, 0.45, 0.15, 0.7, 1.9])
+    floodplain = np.interp(t, [0.0, 0.04, 0.3, 0.6, 1.0], [0.05, 0.35, 0.25, 0.6, 1.9])
     beyond = np.maximum(a - width, 0.0)
     hill = 28.0 * smoothstep(beyond / 380.0) + 0.006 * beyond
     return floodplain + hill
@@ -68,7 +68,7 @@ def _south_land(u: np.ndarray, a: np.ndarray) -> np.ndarray:
 def _north_general(u: np.ndarray, a: np.ndarray) -> np.ndarray:
     """Height above bank level of the north valley floor and hills (outside the centre)."""
     foot = plan.north_hill_foot(u)
-    floor = np.interp(a / foot, [0.0, 0.1, 0.5, 1.0], [0.5, 0.3, 0.15, 1.2])
+    floor = np.interp(a / foot, [0.0, 0.1, 0.5, 1.0], [0.05, 0.35, 0.3, 1.2])
     beyond = np.maximum(a - foot, 0.0)
     return floor + 45.0 * smoothstep(beyond / 550.0) + 0.01 * beyond
 
@@ -101,14 +101,16 @@ def _north_land(u: np.ndarray, a: np.ndarray, quay_top_m: float) -> np.ndarray:
 
 
 def _backswamp(u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """Depth (m, negative) of the old marsh in the district behind the levee."""
+    """Depth (m, negative) of the old marsh the levee was built across, deepest in the
+    district behind it."""
     area = plan.protected_area_uv()
-    xmin, ymin, xmax, ymax = area.bounds
+    xmin, ymin, xmax, ymax = area.buffer(40.0).bounds
     near = (u > xmin) & (u < xmax) & (v > ymin) & (v < ymax)
     out = np.zeros(u.shape)
     inside = shapely.contains_xy(area, u[near], v[near])
     depth_in = shapely.distance(shapely.points(u[near], v[near]), area.exterior)
-    out[near] = np.where(inside, -0.5 * smoothstep(depth_in / 60.0), 0.0)
+    depth_in = np.where(inside, depth_in, -depth_in)
+    out[near] = -1.0 * smoothstep((depth_in + 30.0) / 70.0)
     return out
 
 

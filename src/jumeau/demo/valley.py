@@ -23,7 +23,7 @@ from jumeau.demo import plan, terrain
 from jumeau.demo.plan import FRAME
 
 #: Design discharges as multiples of the bankfull discharge.
-FREQUENT_RATIO = 1.3
+FREQUENT_RATIO = 1.25
 MEDIUM_RATIO = 2.0
 EXTREME_RATIO = 3.4
 
