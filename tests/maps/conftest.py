@@ -8,8 +8,9 @@ Browser fixtures (reuse them for any page jumeau writes):
   ``offline_browser.open(path)`` loads a map and waits until it has drawn.
 - ``artifacts`` — ``tests/artifacts/`` (git-ignored) for screenshots.
 
-Without ``/usr/bin/chromium`` or the playwright package, browser tests are skipped with
-the reason — except when ``CI=true``, where they fail: CI must run them.
+Without ``/usr/bin/chromium`` (or the browser named by ``JUMEAU_CHROMIUM``) or the
+playwright package, browser tests are skipped with the reason — except when
+``CI=true``, where they fail: CI must run them.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).parent
-CHROMIUM = Path("/usr/bin/chromium")
+#: Debian's Chromium; another build can be named with JUMEAU_CHROMIUM.
+CHROMIUM = Path(os.environ.get("JUMEAU_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]

@@ -109,6 +109,7 @@ def test_map_opens_offline_and_shows_everything(tmp_path, small_territory, offli
         lang)).locator("input").click()
     assert page.locator('[data-layer="layer-2"]').is_hidden()
 
+    page.wait_for_timeout(400)  # let the popup finish fading in for the screenshot
     page.screenshot(path=artifacts / ("map.png" if lang == "fr" else f"map_{lang}.png"))
     assert offline_browser.requests == []
     assert offline_browser.errors == []
