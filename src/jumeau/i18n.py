@@ -66,7 +66,11 @@ class Text:
     en: str
 
     def format(self, **params: object) -> Text:
-        return Text(self.fr.format(**params), self.en.format(**params))
+        """Fill placeholders in both versions; a :class:`Text` parameter is rendered in
+        each version's own language."""
+        fr = {k: v.fr if isinstance(v, Text) else v for k, v in params.items()}
+        en = {k: v.en if isinstance(v, Text) else v for k, v in params.items()}
+        return Text(self.fr.format(**fr), self.en.format(**en))
 
     def render(self, lang: str | None = None) -> str:
         return self.en if (lang or current_language()) == "en" else self.fr

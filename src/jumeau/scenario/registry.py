@@ -45,6 +45,8 @@ class SimulationKind:
     run: Callable
     needs: tuple[Need, ...] = ()
     outputs: tuple[Output, ...] = ()
+    #: Parameters that run on the test suite's tiny territory (for the contract test).
+    example: tuple[tuple[str, object], ...] = ()
 
     def check(self, territory: Territory, *, where: str = "") -> None:
         """Fail early, with the fix, when the territory lacks an input this kind needs."""
