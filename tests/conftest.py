@@ -45,6 +45,15 @@ def _no_network(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest)
     monkeypatch.setattr(socket.socket, "connect", guarded)
 
 
+@pytest.fixture(autouse=True)
+def _french_by_default():
+    """Every test starts in the default language, whatever the previous one set."""
+    from jumeau.i18n import use_language
+
+    with use_language("fr"):
+        yield
+
+
 @pytest.fixture
 def fr():
     """Render user-facing text in French for the test."""

@@ -61,6 +61,14 @@ _register()
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; user mistakes exit with code 2 and a message, never a traceback."""
+    from jumeau.i18n import use_language
+
+    # The language chosen for this call does not outlive it (main may be called in-process).
+    with use_language(_default_language()):
+        return _main_in_language(argv)
+
+
+def _main_in_language(argv: list[str] | None) -> int:
     _preset_language(sys.argv[1:] if argv is None else argv)
     try:
         app(args=argv, standalone_mode=False, prog_name="jumeau")
@@ -92,12 +100,15 @@ def _fr() -> bool:
     return current_language() == "fr"
 
 
-def _preset_language(argv: list[str]) -> None:
-    """Honour --lang before parsing, so that even usage errors are in that language."""
+def _default_language() -> str:
     import os
 
     default = os.environ.get("JUMEAU_LANG", "fr")
-    set_language(default if default in LANGUAGES else "fr")
+    return default if default in LANGUAGES else "fr"
+
+
+def _preset_language(argv: list[str]) -> None:
+    """Honour --lang before parsing, so that even usage errors are in that language."""
     for i, arg in enumerate(argv):
         if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in LANGUAGES:
             set_language(argv[i + 1])
