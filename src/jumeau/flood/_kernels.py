@@ -18,6 +18,15 @@ kernels: the face flow depth ``max(eta) - max(z)`` is then ``inf - inf = NaN``, 
 fails the ``> h_min`` test, so no face of a blocked cell ever carries water, without a
 mask lookup in the hot loop.
 
+Speed
+-----
+The inner loops run along rows over views that start at the first cell they need, are
+free of branches (selects only) and compiled with ``error_model="numpy"`` (no
+division-by-zero checks), so LLVM vectorises them. Reductions that would need
+re-associating floating-point sums are kept out of them: rain is accounted from its
+total rate over the grid, infiltration per cell, and the largest depth is an integer
+maximum over the bit patterns of non-negative doubles (which order like the doubles).
+
 Active region
 -------------
 Work is limited to a column range per row. ``W`` (``w_lo, w_hi``) is the column range
@@ -32,9 +41,10 @@ the region always hold zero. Empty ranges are ``lo = nx, hi = -1``.
 Determinism
 -----------
 Every pass is a loop over rows in which a row only writes its own cells, faces and
-per-row accumulators; sums over rows are made serially afterwards, in row order. The
-serial and parallel variants of a pass run the same per-row code, so results are
-bit-for-bit identical whatever the number of threads.
+per-row results; sums over rows are made serially afterwards, in row order. The serial
+and parallel variants of a pass run the same per-row code, and the vector and scalar
+forms of a loop do the same IEEE operations (no fast-math, no contraction), so results
+are bit-for-bit identical whatever the number of threads.
 """
 
 from __future__ import annotations
@@ -43,262 +53,307 @@ import numpy as np
 from numba import njit, prange
 
 _INF = np.inf
+_KW = {"cache": True, "error_model": "numpy"}
 
 
 # --------------------------------------------------------------------------- faces
+# Column indices in the inner loops are unsigned: numba then skips its negative-index
+# wrap-around, which would otherwise turn every load into a gather and stop LLVM from
+# vectorising. Rows are addressed with indices known to be valid.
+
+_U0 = np.uint64(0)
+_U1 = np.uint64(1)
+_U2 = np.uint64(2)
 
 
-@njit(cache=True)
-def _pow_7_3(x):
-    """``x ** (7/3)`` for ``x > 0``, to ~1e-14 relative: libm's cbrt and pow cost more
-    than the rest of a face update; this is a bit-level first guess (Kahan) refined by
-    two Halley steps, plain IEEE arithmetic, so identical on every machine."""
-    bits = np.float64(x).view(np.int64)
-    y = np.int64(bits // 3 + 0x2A9F7893782DA1CE).view(np.float64)
-    y3 = y * y * y
-    y = y * (y3 + 2.0 * x) / (2.0 * y3 + x)
-    y3 = y * y * y
-    y = y * (y3 + 2.0 * x) / (2.0 * y3 + x)
-    return x * x * y
+@njit(**_KW)
+def _inv_cbrt(x):
+    """``x ** (-1/3)`` for ``x > 0`` to 3e-10 relative, without a libm call (cbrt and pow
+    cost more than the rest of a face update and do not vectorise): a first guess from
+    the exponent bits (3 % off), then three Newton steps, which need no division. The
+    friction term does not need more digits than that; it is plain IEEE arithmetic, so
+    the same on every machine."""
+    high = np.uint32(np.float64(x).view(np.uint64) >> np.uint64(32))
+    y = np.uint64(np.uint64(np.uint32(0x553EF0FF) - high // np.uint32(3))
+                  << np.uint64(32)).view(np.float64)
+    x3 = x * (1.0 / 3.0)
+    y = y * (4.0 / 3.0 - x3 * y * y * y)
+    y = y * (4.0 / 3.0 - x3 * y * y * y)
+    y = y * (4.0 / 3.0 - x3 * y * y * y)
+    return y
 
 
-@njit(cache=True)
-def _interior_flux(q0, q_prev, has_prev, q_next, has_next, h_flow, slope, n_face,
-                   dt, g, theta, froude_max):
-    """de Almeida et al. (2012) eq. 23 with Bates et al. (2010) friction, one face."""
-    # θ-weighting with the two collinear neighbour faces; a neighbour that is a wall
-    # (closed edge, blocked cell) is left out of the mean rather than counted as zero,
-    # as landlab's OverlandFlow does, so walls do not add artificial damping.
-    if has_prev and has_next:
-        q_theta = theta * q0 + 0.5 * (1.0 - theta) * (q_prev + q_next)
-    elif has_prev:
-        q_theta = theta * q0 + (1.0 - theta) * q_prev
-    elif has_next:
-        q_theta = theta * q0 + (1.0 - theta) * q_next
-    else:
-        q_theta = q0
-    h73 = _pow_7_3(h_flow)
-    q = (q_theta - g * h_flow * dt * slope) / (1.0 + g * dt * n_face * n_face * abs(q0) / h73)
-    q_cap = froude_max * h_flow * np.sqrt(g * h_flow)
-    if q > q_cap:
-        q = q_cap
-    elif q < -q_cap:
-        q = -q_cap
-    return q
+@njit(**_KW)
+def _face_discharge(za, zb, ha, hb, na, nb, q0, q_prev, q_next, open_prev, open_next, dt,
+                    params):
+    """New discharge of one face between cells ``a`` and ``b`` (positive from ``a`` to
+    ``b``): de Almeida et al. (2012) eq. 23 with Bates et al. (2010) friction and the
+    Froude cap; 0 where the face flow depth is below ``h_min``. Free of branches."""
+    dx, g, theta, h_min, froude_max = params[0], params[1], params[2], params[4], params[5]
+    ea = za + ha
+    eb = zb + hb
+    h_flow = max(ea, eb) - max(za, zb)
+    wet = h_flow > h_min  # False for NaN: a blocked cell
+    hs = h_flow if wet else 1.0
+    # θ-weighting with the collinear neighbour faces; a neighbour that is a wall
+    # (blocked cell, closed edge: always zero) is left out of the mean rather than
+    # counted as zero, as in landlab's OverlandFlow, so walls add no damping.
+    share = 0.5 if (open_prev and open_next) else 1.0
+    q_theta = theta * q0 + (1.0 - theta) * share * (q_prev + q_next)
+    q_theta = q_theta if (open_prev or open_next) else q0
+    n_face = 0.5 * (na + nb)  # arithmetic mean of the two cells
+    # (q_θ - g h dt ∂η/∂x) / (1 + g dt n² |q| / h^(7/3)), multiplied through by h² so
+    # that one division remains
+    h2 = hs * hs
+    q = ((q_theta - hs * (eb - ea) * (g * dt / dx)) * h2
+         / (h2 + g * dt * n_face * n_face * abs(q0) * _inv_cbrt(hs)))
+    q_cap = froude_max * hs * np.sqrt(g * hs)
+    q = min(max(q, -q_cap), q_cap)
+    return q if wet else 0.0
 
 
-@njit(cache=True)
-def _outflow_flux(q0_out, h_edge, slope_out, n_cell, dt, g, froude_max):
+@njit(**_KW)
+def _x_faces(i, a, b, z, h, n, qx, qx_new, dt, params):
+    """Interior x-faces ``a..b`` of row ``i``, with ``2 <= a`` and ``b <= nx - 2`` (their
+    neighbour faces are interior too)."""
+    iu = np.uint64(i)
+    for j in range(np.uint64(a), np.uint64(b) + _U1):
+        qx_new[iu, j] = _face_discharge(
+            z[iu, j - _U1], z[iu, j], h[iu, j - _U1], h[iu, j], n[iu, j - _U1], n[iu, j],
+            qx[iu, j], qx[iu, j - _U1], qx[iu, j + _U1], z[iu, j - _U2] < _INF,
+            z[iu, j + _U1] < _INF, dt, params)
+
+
+@njit(**_KW)
+def _x_face_at(i, j, z, h, n, qx, qx_new, open_w, open_e, dt, params):
+    """One interior x-face, any ``1 <= j <= nx - 1``, with the edges as neighbours."""
+    nx = h.shape[1]
+    open_prev = z[i, j - 2] < _INF if j >= 2 else open_w
+    open_next = z[i, j + 1] < _INF if j <= nx - 2 else open_e
+    qx_new[i, j] = _face_discharge(z[i, j - 1], z[i, j], h[i, j - 1], h[i, j], n[i, j - 1],
+                                   n[i, j], qx[i, j], qx[i, j - 1], qx[i, j + 1], open_prev,
+                                   open_next, dt, params)
+
+
+@njit(**_KW)
+def _y_faces(i, a, b, z, h, n, qy, qy_new, open_n, open_s, dt, params):
+    """The y-faces ``a..b`` between rows ``i - 1`` and ``i`` (``1 <= i <= ny - 1``)."""
+    ny = h.shape[0]
+    # the rows beyond, whose cells tell whether the neighbour faces are walls; at the
+    # edges the neighbour face is the edge itself (a valid row is still addressed)
+    prev_is_row = i >= 2
+    next_is_row = i <= ny - 2
+    ip = np.uint64(i - 2 if prev_is_row else 0)
+    inx = np.uint64(i + 1 if next_is_row else 0)
+    iu = np.uint64(i)
+    iu1 = np.uint64(i - 1)
+    for j in range(np.uint64(a), np.uint64(b) + _U1):
+        open_prev = (z[ip, j] < _INF) if prev_is_row else open_n
+        open_next = (z[inx, j] < _INF) if next_is_row else open_s
+        qy_new[iu, j] = _face_discharge(
+            z[iu1, j], z[iu, j], h[iu1, j], h[iu, j], n[iu1, j], n[iu, j], qy[iu, j],
+            qy[iu1, j], qy[iu + _U1, j], open_prev, open_next, dt, params)
+
+
+@njit(**_KW)
+def _outflow(q0_out, h_edge, slope_out, n_cell, dt, params):
     """Outward discharge through a free edge: the momentum equation with the water
     surface slope replaced by the outward slope, so that steady flow tends to the
     Manning normal-depth discharge ``h^(5/3) S^(1/2) / n``; outflow only."""
-    h73 = _pow_7_3(h_edge)
-    q = (q0_out + g * h_edge * dt * slope_out) / (
-        1.0 + g * dt * n_cell * n_cell * abs(q0_out) / h73)
-    if q < 0.0:
-        q = 0.0
+    g, h_min, froude_max = params[1], params[4], params[5]
+    if not h_edge > h_min:
+        return 0.0
+    inv_h = 1.0 / h_edge
+    friction = g * dt * n_cell * n_cell * abs(q0_out) * _inv_cbrt(h_edge) * inv_h * inv_h
+    q = (q0_out + g * h_edge * dt * slope_out) / (1.0 + friction)
     q_cap = froude_max * h_edge * np.sqrt(g * h_edge)
-    if q > q_cap:
-        q = q_cap
-    return q
+    return min(max(q, 0.0), q_cap)
 
 
-@njit(cache=True)
-def _faces_row(i, r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, edge_open,
-               slope_w, slope_e, slope_n, slope_s, dt, params):
-    """Momentum update of the faces owned by row ``i``: its x-faces and the y-faces
-    on its northern side (plus the southern edge for the last row)."""
-    dx, g, theta, _alpha, h_min, froude_max = params[0], params[1], params[2], params[3], \
-        params[4], params[5]
+@njit(**_KW)
+def _faces_row(i, r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, edge_open, edge_slopes, dt,
+               params):
+    """Momentum update of the faces owned by row ``i``: the x-faces of its range and
+    the y-faces on its northern side (plus the southern edge for the last row)."""
     ny, nx = h.shape
-    inv_dx = 1.0 / dx
     open_w, open_e, open_n, open_s = edge_open[0], edge_open[1], edge_open[2], edge_open[3]
+    slope_w, slope_e, slope_n, slope_s = edge_slopes
     lo = r_lo[i]
     hi = r_hi[i]
 
     if lo <= hi:
-        # interior x-faces of the cells lo..hi
-        j0 = max(lo, 1)
-        j1 = min(hi + 1, nx - 1)
-        for j in range(j0, j1 + 1):
-            zl = z[i, j - 1]
-            zr = z[i, j]
-            el = zl + h[i, j - 1]
-            er = zr + h[i, j]
-            h_flow = max(el, er) - max(zl, zr)
-            q = 0.0
-            if h_flow > h_min:
-                has_prev = (j >= 2 and z[i, j - 2] < _INF) or (j == 1 and open_w)
-                has_next = (j <= nx - 2 and z[i, j + 1] < _INF) or (j == nx - 1 and open_e)
-                q = _interior_flux(qx[i, j], qx[i, j - 1], has_prev, qx[i, j + 1], has_next,
-                                   h_flow, (er - el) * inv_dx, 0.5 * (n[i, j - 1] + n[i, j]),
-                                   dt, g, theta, froude_max)
-            qx_new[i, j] = q
+        # x-faces lo..hi + 1: faces 1 and nx - 1 have an edge as neighbour face
+        a = max(lo, 2)
+        b = min(hi + 1, nx - 2)
+        if a <= b:
+            _x_faces(i, a, b, z, h, n, qx, qx_new, dt, params)
+        if lo <= 1 and nx >= 2:
+            _x_face_at(i, 1, z, h, n, qx, qx_new, open_w, open_e, dt, params)
+        if hi + 1 >= nx - 1 and nx >= 3:
+            _x_face_at(i, nx - 1, z, h, n, qx, qx_new, open_w, open_e, dt, params)
         if lo == 0:
             q = 0.0
-            if open_w and h[i, 0] > h_min:
-                q = -_outflow_flux(-qx[i, 0], h[i, 0], slope_w[i], n[i, 0], dt, g, froude_max)
+            if open_w:
+                q = -_outflow(-qx[i, 0], h[i, 0], slope_w[i], n[i, 0], dt, params)
             qx_new[i, 0] = q
         if hi == nx - 1:
             q = 0.0
-            if open_e and h[i, nx - 1] > h_min:
-                q = _outflow_flux(qx[i, nx], h[i, nx - 1], slope_e[i], n[i, nx - 1], dt, g,
-                                  froude_max)
+            if open_e:
+                q = _outflow(qx[i, nx], h[i, nx - 1], slope_e[i], n[i, nx - 1], dt, params)
             qx_new[i, nx] = q
 
     if i == 0:
         for j in range(lo, hi + 1):
             q = 0.0
-            if open_n and h[0, j] > h_min:
-                q = -_outflow_flux(-qy[0, j], h[0, j], slope_n[j], n[0, j], dt, g, froude_max)
+            if open_n:
+                q = -_outflow(-qy[0, j], h[0, j], slope_n[j], n[0, j], dt, params)
             qy_new[0, j] = q
     else:
         # y-faces between rows i - 1 and i, over the hull of both rows' ranges
-        y_lo = min(lo, r_lo[i - 1])
-        y_hi = max(hi, r_hi[i - 1])
-        for j in range(y_lo, y_hi + 1):
-            zu = z[i - 1, j]
-            zd = z[i, j]
-            eu = zu + h[i - 1, j]
-            ed = zd + h[i, j]
-            h_flow = max(eu, ed) - max(zu, zd)
-            q = 0.0
-            if h_flow > h_min:
-                has_prev = (i >= 2 and z[i - 2, j] < _INF) or (i == 1 and open_n)
-                has_next = (i <= ny - 2 and z[i + 1, j] < _INF) or (i == ny - 1 and open_s)
-                q = _interior_flux(qy[i, j], qy[i - 1, j], has_prev, qy[i + 1, j], has_next,
-                                   h_flow, (ed - eu) * inv_dx, 0.5 * (n[i - 1, j] + n[i, j]),
-                                   dt, g, theta, froude_max)
-            qy_new[i, j] = q
+        a = min(lo, r_lo[i - 1])
+        b = max(hi, r_hi[i - 1])
+        if a <= b:
+            _y_faces(i, a, b, z, h, n, qy, qy_new, open_n, open_s, dt, params)
     if i == ny - 1:
         for j in range(lo, hi + 1):
             q = 0.0
-            if open_s and h[i, j] > h_min:
-                q = _outflow_flux(qy[ny, j], h[i, j], slope_s[j], n[i, j], dt, g, froude_max)
+            if open_s:
+                q = _outflow(qy[ny, j], h[i, j], slope_s[j], n[i, j], dt, params)
             qy_new[ny, j] = q
 
 
 # --------------------------------------------------------------------------- limiter
 
 
-@njit(cache=True)
+@njit(**_KW)
 def _limiter_row(i, r_lo, r_hi, h, qx_new, qy_new, ratio, dt, dx):
-    """Share of its outflows a cell can afford: 1, or (water held) / (water asked)."""
-    k = dt / dx
-    for j in range(r_lo[i], r_hi[i] + 1):
-        out = 0.0
-        f = qx_new[i, j]
-        if f < 0.0:
-            out -= f
-        f = qx_new[i, j + 1]
-        if f > 0.0:
-            out += f
-        f = qy_new[i, j]
-        if f < 0.0:
-            out -= f
-        f = qy_new[i + 1, j]
-        if f > 0.0:
-            out += f
-        asked = out * k
-        held = h[i, j]
-        ratio[i, j] = held / asked if asked > held else 1.0
+    """Share of its outflows each cell can afford: 1, or (water held) / (water asked).
+
+    ``ratio`` has a one-cell halo of ones: cell ``(i, j)`` is ``ratio[i + 1, j + 1]``.
+    """
+    lo = r_lo[i]
+    hi = r_hi[i]
+    if lo > hi:
+        return
+    k_dt = dt / dx
+    iu = np.uint64(i)
+    for j in range(np.uint64(lo), np.uint64(hi) + _U1):
+        asked = (max(-qx_new[iu, j], 0.0) + max(qx_new[iu, j + _U1], 0.0)
+                 + max(-qy_new[iu, j], 0.0) + max(qy_new[iu + _U1, j], 0.0)) * k_dt
+        held = h[iu, j]
+        ratio[iu + _U1, j + _U1] = held / asked if asked > held else 1.0
 
 
 # --------------------------------------------------------------------------- continuity
 
 
-@njit(cache=True)
+@njit(**_KW)
+def _limited(q, ratio_low, ratio_high):
+    """A face discharge scaled by the ratio of its donor cell: the low-index cell when
+    it flows towards increasing index. Both cells of a face compute the same product,
+    so water is exchanged exactly."""
+    return q * (ratio_low if q > 0.0 else ratio_high)
+
+
+@njit(**_KW)
+def _continuity_cells(i, lo, hi, z, h, qx, qy, qx_new, qy_new, ratio, diag, rain_uniform_ms,
+                      rain_ms, rain_by_cell, infiltration_ms, infiltrated, infiltration_on,
+                      dt, k_dt, t_new, arrival_depth, velocity_depth):
+    """Depth update of cells ``lo..hi`` of row ``i`` (limited fluxes, rain,
+    infiltration, diagnostics); writes the limited discharge of each cell's western
+    and northern faces. Returns the largest new depth, as the bits of a double (they
+    order like non-negative doubles, and an integer maximum vectorises), and the first
+    and one-past-last wet columns."""
+    max_depth, max_speed2, arrival, t_max = diag
+    iu = np.uint64(i)
+    ir = iu + _U1  # the cell's row in the haloed ratio array
+    none = np.uint64(h.shape[1])
+    wet_lo = none
+    wet_end = _U0
+    top = np.int64(0)
+    for j in range(np.uint64(lo), np.uint64(hi) + _U1):
+        jr = j + _U1
+        r_c = ratio[ir, jr]
+        fw = _limited(qx_new[iu, j], ratio[ir, j], r_c)
+        fe = _limited(qx_new[iu, j + _U1], r_c, ratio[ir, jr + _U1])
+        fn = _limited(qy_new[iu, j], ratio[iu, jr], r_c)
+        fs = _limited(qy_new[iu + _U1, j], r_c, ratio[ir + _U1, jr])
+        hn = h[iu, j] + ((fw - fe) + (fn - fs)) * k_dt
+        if rain_by_cell:
+            hn += rain_ms[iu, j] * dt  # zero on blocked cells
+        else:
+            hn += rain_uniform_ms * dt if z[iu, j] < _INF else 0.0
+        # only round-off can go below zero: the limiter caps outflows at the water held
+        hn = max(hn, 0.0)
+        if infiltration_on:
+            loss = min(hn, infiltration_ms[iu, j] * dt)
+            hn -= loss
+            infiltrated[iu, j] += loss
+        h[iu, j] = hn
+        qx[iu, j] = fw
+        qy[iu, j] = fn
+
+        deeper = hn > max_depth[iu, j]
+        max_depth[iu, j] = hn if deeper else max_depth[iu, j]
+        t_max[iu, j] = t_new if deeper else t_max[iu, j]
+        arrived = (hn > arrival_depth) and np.isnan(arrival[iu, j])
+        arrival[iu, j] = t_new if arrived else arrival[iu, j]
+        # squared speed of the mean face discharges over the depth: (|2q| / 2h)²
+        qu = fw + fe
+        qv = fn + fs
+        speed2 = (qu * qu + qv * qv) / (4.0 * hn * hn)
+        faster = (hn > velocity_depth) and (speed2 > max_speed2[iu, j])
+        max_speed2[iu, j] = speed2 if faster else max_speed2[iu, j]
+        is_wet = hn > 0.0
+        wet_lo = min(wet_lo, j if is_wet else none)
+        wet_end = max(wet_end, jr if is_wet else _U0)
+        top = max(top, np.float64(hn).view(np.int64))
+    return top, np.int64(wet_lo), np.int64(wet_end)
+
+
+@njit(**_KW)
 def _continuity_row(i, r_lo, r_hi, z, h, qx, qy, qx_new, qy_new, ratio, diag,
-                    rain_rate_ms, zone, rain_by_zone, infiltration_ms, infiltration_on,
-                    row_acc, new_lo, new_hi, dt, t_new, params, thresholds):
-    """Depth update of row ``i`` from the limited face fluxes, sources and losses;
-    writes back the limited fluxes of the faces the row owns and the diagnostics."""
-    dx = params[0]
-    arrival_depth, velocity_depth = thresholds[0], thresholds[1]
-    max_depth, max_speed2, arrival, t_max = diag[0], diag[1], diag[2], diag[3]
+                    rain_uniform_ms, rain_ms, rain_by_cell, infiltration_ms, infiltrated,
+                    infiltration_on, row_out, row_top, new_lo, new_hi, dt, t_new, params,
+                    thresholds, edge_open):
+    """Depth update of row ``i``; also writes back the limited discharge of the faces
+    the row owns (its x-faces, its northern y-faces, the southern edge for the last
+    row), and the per-row results: outflow volume, largest depth, wet range."""
     ny, nx = h.shape
-    k = dt / dx
     lo = r_lo[i]
     hi = r_hi[i]
-    outflow = 0.0
-    rain = 0.0
-    infiltrated = 0.0
-    h_top = 0.0
-    wet_lo = nx
-    wet_hi = -1
-    for j in range(lo, hi + 1):
-        # Each face flux is scaled by the ratio of its donor cell; both cells sharing
-        # a face compute the same product, so water is exchanged exactly.
-        fw = qx_new[i, j]
-        fw *= ratio[i, j - 1] if fw > 0.0 else ratio[i, j]
-        fe = qx_new[i, j + 1]
-        fe *= ratio[i, j] if fe > 0.0 else ratio[i, j + 1 if j + 1 < nx else j]
-        fn = qy_new[i, j]
-        fn *= ratio[i - 1, j] if fn > 0.0 else ratio[i, j]
-        fs = qy_new[i + 1, j]
-        fs *= ratio[i, j] if fs > 0.0 else ratio[i + 1 if i + 1 < ny else i, j]
+    new_lo[i] = nx
+    new_hi[i] = -1
+    row_out[i] = 0.0
+    row_top[i] = 0
+    if lo > hi:
+        return
+    dx = params[0]
+    top, wet_lo, wet_end = _continuity_cells(
+        i, lo, hi, z, h, qx, qy, qx_new, qy_new, ratio, diag, rain_uniform_ms, rain_ms,
+        rain_by_cell, infiltration_ms, infiltrated, infiltration_on, dt, dt / dx, t_new,
+        thresholds[0], thresholds[1])
+    qx[i, hi + 1] = _limited(qx_new[i, hi + 1], ratio[i + 1, hi + 1], ratio[i + 1, hi + 2])
+    if i == ny - 1:
+        for j in range(lo, hi + 1):
+            qy[ny, j] = _limited(qy_new[ny, j], ratio[ny, j + 1], ratio[ny + 1, j + 1])
 
-        hn = h[i, j] + ((fw - fe) + (fn - fs)) * k
-        if j == 0:
-            outflow -= fw
-        if j == nx - 1:
-            outflow += fe
-        if i == 0:
-            outflow -= fn
-        if i == ny - 1:
-            outflow += fs
-
-        if rain_rate_ms.shape[0] > 0 and z[i, j] < _INF:
-            if rain_by_zone:
-                zi = zone[i, j]
-                add = rain_rate_ms[zi] * dt if zi >= 0 else 0.0
-            else:
-                add = rain_rate_ms[0] * dt
-            hn += add
-            rain += add
-        if hn < 0.0:
-            # only round-off can get here (the limiter caps outflows at the water held)
-            hn = 0.0
-        if infiltration_on and hn > 0.0:
-            loss = infiltration_ms[i, j] * dt
-            if loss > hn:
-                loss = hn
-            hn -= loss
-            infiltrated += loss
-
-        h[i, j] = hn
-        qx[i, j] = fw
-        qy[i, j] = fn
-        if hn > 0.0:
-            if j < wet_lo:
-                wet_lo = j
-            wet_hi = j
-            if hn > h_top:
-                h_top = hn
-            if hn > max_depth[i, j]:
-                max_depth[i, j] = hn
-                t_max[i, j] = t_new
-            if hn > arrival_depth and np.isnan(arrival[i, j]):
-                arrival[i, j] = t_new
-            if hn > velocity_depth:
-                # squared speed, compared without dividing: (|2q| / 2h)² > max²
-                qu = fw + fe
-                qv = fn + fs
-                q2 = qu * qu + qv * qv
-                four_h2 = 4.0 * hn * hn
-                if q2 > max_speed2[i, j] * four_h2:
-                    max_speed2[i, j] = q2 / four_h2
-        if j == hi:
-            qx[i, j + 1] = fe
-        if i == ny - 1:
-            qy[ny, j] = fs
-
-    row_acc[0, i] = outflow * dt * dx
-    row_acc[1, i] = rain * dx * dx
-    row_acc[2, i] = infiltrated * dx * dx
-    row_acc[3, i] = h_top
+    # water out through free edges (the limited discharges, now in qx and qy)
+    out = 0.0
+    if lo == 0 and edge_open[0]:
+        out -= qx[i, 0]
+    if hi == nx - 1 and edge_open[1]:
+        out += qx[i, nx]
+    if i == 0 and edge_open[2]:
+        for j in range(lo, hi + 1):
+            out -= qy[0, j]
+    if i == ny - 1 and edge_open[3]:
+        for j in range(lo, hi + 1):
+            out += qy[ny, j]
+    row_out[i] = out * dt * dx
+    row_top[i] = top
     new_lo[i] = wet_lo
-    new_hi[i] = wet_hi
+    new_hi[i] = wet_end - 1
 
 
 # --------------------------------------------------------------------------- passes
@@ -306,58 +361,62 @@ def _continuity_row(i, r_lo, r_hi, z, h, qx, qy, qx_new, qy_new, ratio, diag,
 # active regions do not pay the thread start-up, large ones use every allowed core.
 
 
-@njit(cache=True)
+@njit(**_KW)
 def _faces_serial(rows, n_rows, r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, edge_open,
-                  slope_w, slope_e, slope_n, slope_s, dt, params):
+                  edge_slopes, dt, params):
     for k in range(n_rows):
         _faces_row(rows[k], r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, edge_open,
-                   slope_w, slope_e, slope_n, slope_s, dt, params)
+                   edge_slopes, dt, params)
 
 
-@njit(cache=True, parallel=True)
+@njit(parallel=True, **_KW)
 def _faces_parallel(rows, n_rows, r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, edge_open,
-                    slope_w, slope_e, slope_n, slope_s, dt, params):
+                    edge_slopes, dt, params):
     for k in prange(n_rows):
         _faces_row(rows[k], r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, edge_open,
-                   slope_w, slope_e, slope_n, slope_s, dt, params)
+                   edge_slopes, dt, params)
 
 
-@njit(cache=True)
+@njit(**_KW)
 def _limiter_serial(rows, n_rows, r_lo, r_hi, h, qx_new, qy_new, ratio, dt, dx):
     for k in range(n_rows):
         _limiter_row(rows[k], r_lo, r_hi, h, qx_new, qy_new, ratio, dt, dx)
 
 
-@njit(cache=True, parallel=True)
+@njit(parallel=True, **_KW)
 def _limiter_parallel(rows, n_rows, r_lo, r_hi, h, qx_new, qy_new, ratio, dt, dx):
     for k in prange(n_rows):
         _limiter_row(rows[k], r_lo, r_hi, h, qx_new, qy_new, ratio, dt, dx)
 
 
-@njit(cache=True)
+@njit(**_KW)
 def _continuity_serial(rows, n_rows, r_lo, r_hi, z, h, qx, qy, qx_new, qy_new, ratio, diag,
-                       rain_rate_ms, zone, rain_by_zone, infiltration_ms, infiltration_on,
-                       row_acc, new_lo, new_hi, dt, t_new, params, thresholds):
+                       rain_uniform_ms, rain_ms, rain_by_cell, infiltration_ms, infiltrated,
+                       infiltration_on, row_out, row_top, new_lo, new_hi, dt, t_new, params,
+                       thresholds, edge_open):
     for k in range(n_rows):
         _continuity_row(rows[k], r_lo, r_hi, z, h, qx, qy, qx_new, qy_new, ratio, diag,
-                        rain_rate_ms, zone, rain_by_zone, infiltration_ms, infiltration_on,
-                        row_acc, new_lo, new_hi, dt, t_new, params, thresholds)
+                        rain_uniform_ms, rain_ms, rain_by_cell, infiltration_ms, infiltrated,
+                        infiltration_on, row_out, row_top, new_lo, new_hi, dt, t_new, params,
+                        thresholds, edge_open)
 
 
-@njit(cache=True, parallel=True)
-def _continuity_parallel(rows, n_rows, r_lo, r_hi, z, h, qx, qy, qx_new, qy_new, ratio, diag,
-                         rain_rate_ms, zone, rain_by_zone, infiltration_ms, infiltration_on,
-                         row_acc, new_lo, new_hi, dt, t_new, params, thresholds):
+@njit(parallel=True, **_KW)
+def _continuity_parallel(rows, n_rows, r_lo, r_hi, z, h, qx, qy, qx_new, qy_new, ratio,
+                         diag, rain_uniform_ms, rain_ms, rain_by_cell, infiltration_ms, infiltrated,
+                         infiltration_on, row_out, row_top, new_lo, new_hi, dt, t_new,
+                         params, thresholds, edge_open):
     for k in prange(n_rows):
         _continuity_row(rows[k], r_lo, r_hi, z, h, qx, qy, qx_new, qy_new, ratio, diag,
-                        rain_rate_ms, zone, rain_by_zone, infiltration_ms, infiltration_on,
-                        row_acc, new_lo, new_hi, dt, t_new, params, thresholds)
+                        rain_uniform_ms, rain_ms, rain_by_cell, infiltration_ms, infiltrated,
+                        infiltration_on, row_out, row_top, new_lo, new_hi, dt, t_new, params,
+                        thresholds, edge_open)
 
 
 # --------------------------------------------------------------------------- time loop
 
 
-@njit(cache=True)
+@njit(**_KW)
 def _active_ranges(wet, full, u_lo, u_hi, r_lo, r_hi, rows, nx):
     """Fill the per-row ranges ``R`` and the list of rows to visit; returns
     ``(n_rows, n_cells)``."""
@@ -397,55 +456,71 @@ def _active_ranges(wet, full, u_lo, u_hi, r_lo, r_hi, rows, nx):
     return n_rows, n_cells
 
 
-@njit(cache=True)
-def advance(t_start, t_end, z, n, state, diag, wet, work_int, row_acc,
+@njit(**_KW)
+def _impose_levels(t, t_start, z, h, diag, stage_cells, stage_level_m, stage_rate_ms, area,
+                   arrival_depth, acc):
+    """Set the depth of imposed-level cells to ``max(0, level(t) - bed)``, account the
+    water added or removed and update their maxima; returns their largest depth."""
+    max_depth, _, arrival, t_max = diag
+    h_top = 0.0
+    for k in range(stage_cells.shape[0]):
+        i = stage_cells[k, 0]
+        j = stage_cells[k, 1]
+        hn = max(stage_level_m[k] + stage_rate_ms[k] * (t - t_start) - z[i, j], 0.0)
+        change = (hn - h[i, j]) * area
+        if change > 0.0:
+            acc[2] += change
+        else:
+            acc[3] -= change
+        h[i, j] = hn
+        h_top = max(h_top, hn)
+        if hn > max_depth[i, j]:
+            max_depth[i, j] = hn
+            t_max[i, j] = t
+        if hn > arrival_depth and np.isnan(arrival[i, j]):
+            arrival[i, j] = t
+    return h_top
+
+
+@njit(**_KW)
+def advance(t_start, t_end, z, n, state, diag, wet, work_int, row_out, row_top,
             stage_cells, stage_level_m, stage_rate_ms,
             inflow_cells, inflow_m3s, inflow_rate_m3s2,
-            rain_rate_ms, zone, rain_by_zone, infiltration_ms, infiltration_on,
-            edge_open, edge_slopes, params, thresholds, acc, counters, parallel_min_cells):
+            rain_uniform_ms, rain_ms, rain_by_cell, rain_volume_m3s,
+            infiltration_ms, infiltrated, infiltration_on,
+            edge_open, edge_slopes, params, thresholds, acc, counters,
+            parallel_min_cells):
     """Advance the state from ``t_start`` to exactly ``t_end`` with adaptive steps.
 
     Forcings are given for this interval only: the imposed level of stage cell ``k`` at
     time ``t`` is ``stage_level_m[k] + stage_rate_ms[k] * (t - t_start)``, the discharge
-    of inflow cell ``k`` is ``inflow_m3s[k] + inflow_rate_m3s2[k] * (t - t_start)`` and
-    the rain rate of zone ``z`` is ``rain_rate_ms[z]`` (an empty array: no rain).
+    of inflow cell ``k`` is ``inflow_m3s[k] + inflow_rate_m3s2[k] * (t - t_start)``, the
+    rain rate is ``rain_ms`` per cell (zero on blocked cells) when ``rain_by_cell``,
+    else ``rain_uniform_ms`` on every open cell; ``rain_volume_m3s`` is its total over
+    the grid (0: no rain).
 
     ``acc`` accumulates volumes in m³: ``[inflow, rain, boundary_in, boundary_out,
-    outflow, infiltration]``; ``counters`` accumulates ``[steps, cell_updates]``.
+    outflow]`` (infiltration is accumulated per cell, in m, in ``infiltrated``);
+    ``counters`` accumulates ``[steps, cell_updates]``.
     """
     h, qx, qy, qx_new, qy_new, ratio = state
     w_lo, w_hi, wp_lo, wp_hi, f_lo, f_hi = wet
     u_lo, u_hi, r_lo, r_hi, rows, new_lo, new_hi = work_int
-    slope_w, slope_e, slope_n, slope_s = edge_slopes
     dx, g, alpha, dt_max = params[0], params[1], params[3], params[6]
     ny, nx = h.shape
     area = dx * dx
-    raining = rain_rate_ms.shape[0] > 0
+    raining = rain_volume_m3s > 0.0
 
     h_top = 0.0
     for i in range(ny):
         for j in range(w_lo[i], w_hi[i] + 1):
-            if h[i, j] > h_top:
-                h_top = h[i, j]
+            h_top = max(h_top, h[i, j])
 
+    h_top = max(h_top, _impose_levels(t_start, t_start, z, h, diag, stage_cells,
+                                      stage_level_m, stage_rate_ms, area, thresholds[0],
+                                      acc))
     t = t_start
     while t < t_end:
-        # imposed levels, set at the start of the step
-        for k in range(stage_cells.shape[0]):
-            i = stage_cells[k, 0]
-            j = stage_cells[k, 1]
-            hn = stage_level_m[k] + stage_rate_ms[k] * (t - t_start) - z[i, j]
-            if hn < 0.0:
-                hn = 0.0
-            change = (hn - h[i, j]) * area
-            if change > 0.0:
-                acc[2] += change
-            else:
-                acc[3] -= change
-            h[i, j] = hn
-            if hn > h_top:
-                h_top = hn
-
         dt = dt_max
         if h_top > 0.0:
             dt = min(dt_max, alpha * dx / np.sqrt(g * h_top))
@@ -464,24 +539,27 @@ def advance(t_start, t_end, z, n, state, diag, wet, work_int, row_acc,
             volume = 0.5 * (q_a + q_b) * dt
             h[i, j] += volume / area
             acc[0] += volume
+        acc[1] += rain_volume_m3s * dt
 
         n_rows, n_cells = _active_ranges(wet, raining, u_lo, u_hi, r_lo, r_hi, rows, nx)
         if n_cells >= parallel_min_cells:
             _faces_parallel(rows, n_rows, r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new,
-                            edge_open, slope_w, slope_e, slope_n, slope_s, dt, params)
+                            edge_open, edge_slopes, dt, params)
             _limiter_parallel(rows, n_rows, r_lo, r_hi, h, qx_new, qy_new, ratio, dt, dx)
             _continuity_parallel(rows, n_rows, r_lo, r_hi, z, h, qx, qy, qx_new, qy_new,
-                                 ratio, diag, rain_rate_ms, zone, rain_by_zone,
-                                 infiltration_ms, infiltration_on, row_acc, new_lo, new_hi,
-                                 dt, t_new, params, thresholds)
+                                 ratio, diag, rain_uniform_ms, rain_ms, rain_by_cell,
+                                 infiltration_ms, infiltrated, infiltration_on, row_out,
+                                 row_top, new_lo, new_hi, dt, t_new, params, thresholds,
+                                 edge_open)
         else:
             _faces_serial(rows, n_rows, r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new,
-                          edge_open, slope_w, slope_e, slope_n, slope_s, dt, params)
+                          edge_open, edge_slopes, dt, params)
             _limiter_serial(rows, n_rows, r_lo, r_hi, h, qx_new, qy_new, ratio, dt, dx)
             _continuity_serial(rows, n_rows, r_lo, r_hi, z, h, qx, qy, qx_new, qy_new,
-                               ratio, diag, rain_rate_ms, zone, rain_by_zone,
-                               infiltration_ms, infiltration_on, row_acc, new_lo, new_hi,
-                               dt, t_new, params, thresholds)
+                               ratio, diag, rain_uniform_ms, rain_ms, rain_by_cell,
+                               infiltration_ms, infiltrated, infiltration_on, row_out,
+                               row_top, new_lo, new_hi, dt, t_new, params, thresholds,
+                               edge_open)
 
         # serial reductions, in row order
         for i in range(ny):
@@ -489,17 +567,18 @@ def advance(t_start, t_end, z, n, state, diag, wet, work_int, row_acc,
             wp_hi[i] = w_hi[i]
             w_lo[i] = nx
             w_hi[i] = -1
-        h_top = 0.0
+        top = np.int64(0)
         for k in range(n_rows):
             i = rows[k]
             if r_lo[i] <= r_hi[i]:
-                acc[4] += row_acc[0, i]
-                acc[1] += row_acc[1, i]
-                acc[5] += row_acc[2, i]
-                if row_acc[3, i] > h_top:
-                    h_top = row_acc[3, i]
+                acc[4] += row_out[i]
+                top = max(top, row_top[i])
                 w_lo[i] = new_lo[i]
                 w_hi[i] = new_hi[i]
+        h_top = np.int64(top).view(np.float64)
+        h_top = max(h_top, _impose_levels(t_new, t_start, z, h, diag, stage_cells,
+                                          stage_level_m, stage_rate_ms, area, thresholds[0],
+                                          acc))
         counters[0] += 1
         counters[1] += n_cells
         t = t_new

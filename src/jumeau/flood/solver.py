@@ -49,9 +49,12 @@ Threads
 -------
 The time loop uses numba's thread pool for large active regions (at least
 ``SolverSettings.parallel_min_cells`` cells), a serial loop below. The number of
-threads is ``SolverSettings.n_threads`` (default: all allowed), never more than
-``NUMBA_NUM_THREADS`` (numba's pool size, which defaults to the number of CPUs) nor the
-CPUs this process may run on (``os.sched_getaffinity``). Results do not depend on it.
+threads is ``SolverSettings.n_threads``, never more than ``NUMBA_NUM_THREADS`` (numba's
+pool size, which defaults to the number of CPUs) nor the CPUs this process may run on
+(``os.sched_getaffinity``). By default it is those CPUs minus the tasks already running
+on the machine when the run starts (``/proc/loadavg``), at least one: every step waits
+for its slowest thread, and a thread that shares a core with another busy program makes
+every step wait. Results do not depend on the number of threads.
 
 References
 ----------
@@ -245,7 +248,8 @@ class SolverSettings:
     gravity_ms2
         Gravitational acceleration (m/s²).
     n_threads
-        Threads for the time loop; None: all allowed (see the module notes).
+        Threads for the time loop; None: the allowed CPUs that are not busy (see the
+        module notes).
     parallel_min_cells
         Active cells from which a step runs on several threads.
     """
@@ -573,9 +577,9 @@ def solve_flood(
     z = np.where(blocked_mask, np.inf, bed)
     z_open = bed.copy()  # the bed of blocked cells, used when they open
     h = depth0
-    qx = np.zeros((ny, nx + 1))
-    qy = np.zeros((ny + 1, nx))
-    state = (h, qx, qy, np.zeros((ny, nx + 1)), np.zeros((ny + 1, nx)), np.ones(shape))
+    ratio = np.ones((ny + 2, nx + 2))  # with a halo of ones, see _kernels._limiter_row
+    state = (h, np.zeros((ny, nx + 1)), np.zeros((ny + 1, nx)), np.zeros((ny, nx + 1)),
+             np.zeros((ny + 1, nx)), ratio)
     max_depth = h.copy()
     time_of_max = np.where(h > 0, 0.0, np.nan)
     arrival = np.where(h > settings.arrival_depth_m, 0.0, np.nan)
@@ -592,12 +596,14 @@ def solve_flood(
             f_hi[i] = max(f_hi[i], j)
     wet = (w_lo, w_hi, empty_lo.copy(), empty_hi.copy(), f_lo, f_hi)
     work_int = tuple(np.zeros(ny, dtype=np.int64) for _ in range(7))
-    row_acc = np.zeros((4, ny))
-    acc = np.zeros(6)
+    row_out = np.zeros(ny)
+    row_top = np.zeros(ny, dtype=np.int64)
+    acc = np.zeros(5)
     counters = np.zeros(2, dtype=np.int64)
 
     infiltration_on = bool((infiltration > 0).any())
     infiltration_ms = (infiltration * _MM_H_TO_M_S if infiltration_on else np.zeros((1, 1)))
+    infiltrated = np.zeros(shape if infiltration_on else (1, 1))
     rain_by_zone = zone is not None
     zone_arr = zone if zone is not None else np.zeros((1, 1), dtype=np.int64)
     froude = math.inf if settings.froude_max is None else float(settings.froude_max)
@@ -620,12 +626,34 @@ def solve_flood(
             obs_depth[:, s] = h[obs_r, obs_c]
             obs_level[:, s] = z[obs_r, obs_c] + h[obs_r, obs_c]
 
+    def ground() -> tuple[tuple[NDArray, ...], NDArray]:
+        """What depends on the ground, recomputed after events: edge slopes and the
+        number of open cells of each rain zone (index 0: cells in no zone)."""
+        slopes = _edge_slopes(z, cell_size_m, edges, settings.min_outflow_slope)
+        open_cells = np.isfinite(z)
+        if rain_by_zone:
+            counts = np.bincount(zone_arr[open_cells] + 1, minlength=len(hyetographs) + 1)
+        else:
+            counts = np.array([0, open_cells.sum()])
+        return slopes, counts.astype(np.float64)
+
+    def rain_at(t_mid: float) -> tuple[float, NDArray, float]:
+        """Rain over a segment: the uniform rate, the rate per cell when by zone
+        (m/s, zero on blocked cells) and the total over the grid (m³/s)."""
+        rates = _rain_at(hyetographs, t_mid)
+        volume = float(rates @ rain_cells) * cell_size_m**2
+        if not rain_by_zone:
+            return float(rates[1]), no_rain_grid, volume
+        if volume == 0.0:
+            return 0.0, no_rain_grid, 0.0
+        return 0.0, np.where(np.isfinite(z), rates[zone_arr + 1], 0.0), volume
+
+    no_rain_grid = np.zeros((1, 1))
     n_threads = _thread_count(settings.n_threads)
     previous_threads = numba.get_num_threads()
     kernel_time = 0.0
-    event_k = 0
-    event_k = _apply_events(events, event_k, 0.0, z, z_open)
-    edge_slopes = _edge_slopes(z, cell_size_m, edges, settings.min_outflow_slope)
+    event_k = _apply_events(events, 0, 0.0, z, z_open)
+    edge_slopes, rain_cells = ground()
     record(0)
     try:
         numba.set_num_threads(n_threads)
@@ -634,18 +662,18 @@ def solve_flood(
             t_mid = 0.5 * (t_a + t_b)
             inflow_q, inflow_rate = _inflow_at(inflow_curves, inflow_owner, t_a, t_mid)
             stage_level, stage_rate = _stage_at(stage_curves, stage_owner, t_a, t_mid)
-            rain_rate = _rain_at(hyetographs, t_mid)
+            rain_uniform, rain_grid, rain_volume = rain_at(t_mid)
             started = time.perf_counter()
             _kernels.advance(
-                t_a, t_b, z, n_grid, state, diag, wet, work_int, row_acc,
+                t_a, t_b, z, n_grid, state, diag, wet, work_int, row_out, row_top,
                 stage_cells, stage_level, stage_rate, inflow_cells, inflow_q, inflow_rate,
-                rain_rate, zone_arr, rain_by_zone, infiltration_ms, infiltration_on,
-                edge_open, edge_slopes, params, thresholds, acc, counters,
-                int(settings.parallel_min_cells))
+                rain_uniform, rain_grid, rain_grid.size > 1, rain_volume, infiltration_ms,
+                infiltrated, infiltration_on, edge_open, edge_slopes, params, thresholds,
+                acc, counters, int(settings.parallel_min_cells))
             kernel_time += time.perf_counter() - started
-            if event_k < len(events) and events[event_k][0] <= t_b:
+            if event_k < len(events) and events[event_k][0] <= t_b + 1e-9:
                 event_k = _apply_events(events, event_k, t_b, z, z_open)
-                edge_slopes = _edge_slopes(z, cell_size_m, edges, settings.min_outflow_slope)
+                edge_slopes, rain_cells = ground()
             record(k + 1)
     finally:
         numba.set_num_threads(previous_threads)
@@ -653,7 +681,8 @@ def solve_flood(
     balance = MassBalance(
         inflow_m3=float(acc[0]), rain_m3=float(acc[1]), boundary_in_m3=float(acc[2]),
         boundary_out_m3=float(acc[3]), outflow_m3=float(acc[4]),
-        infiltration_m3=float(acc[5]), initial_storage_m3=initial_storage,
+        infiltration_m3=float(infiltrated.sum()) * cell_size_m**2,
+        initial_storage_m3=initial_storage,
         final_storage_m3=float(h.sum()) * cell_size_m**2)
     return FloodSolution(
         max_depth_m=max_depth, max_velocity_ms=np.sqrt(max_speed2), arrival_time_s=arrival,
@@ -668,13 +697,28 @@ def solve_flood(
 
 
 def _thread_count(requested: int | None) -> int:
-    """Threads for the time loop: as asked, within numba's pool and the allowed CPUs."""
+    """Threads for the time loop: as asked, within numba's pool and the allowed CPUs;
+    by default the allowed CPUs not already busy with other work."""
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cpus = os.cpu_count() or 1
     limit = max(1, min(numba.config.NUMBA_NUM_THREADS, cpus))
-    return limit if requested is None else max(1, min(int(requested), limit))
+    if requested is not None:
+        return max(1, min(int(requested), limit))
+    return max(1, min(limit, cpus - _other_runnable_tasks()))
+
+
+def _other_runnable_tasks() -> int:
+    """Tasks running or ready to run on the machine besides this one, right now (from
+    /proc/loadavg; 0 where unknown). A step of the solver waits for its slowest thread,
+    so a thread sharing its core with another busy program slows every step."""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as loadavg:
+            running = int(loadavg.read().split()[3].split("/")[0])
+    except (OSError, ValueError, IndexError):
+        return 0
+    return max(0, running - 1)
 
 
 def _check_settings(s: SolverSettings) -> None:
@@ -1037,10 +1081,10 @@ def _stage_at(curves, owner: NDArray, t_a: float, t_mid: float) -> tuple[NDArray
 
 
 def _rain_at(hyetographs, t_mid: float) -> NDArray[np.float64]:
-    """Rain rate of each zone (m/s) over the segment; empty when it does not rain."""
-    rates = np.zeros(len(hyetographs))
+    """Rain rate (m/s) over the segment: 0 first (cells in no zone), then each zone."""
+    rates = np.zeros(max(len(hyetographs), 1) + 1)
     for k, (t, rate) in enumerate(hyetographs):
         p = _piece(t, t_mid)
         if 0 <= p < t.size - 1:
-            rates[k] = rate[p]
-    return rates if (rates > 0).any() else np.zeros(0)
+            rates[k + 1] = rate[p]
+    return rates

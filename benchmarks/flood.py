@@ -1,0 +1,202 @@
+"""Speed of the flood solver, printed as figures (nothing is asserted).
+
+Section 1 runs one dam-break case in jumeau and in landlab's ``OverlandFlow`` (the same
+de Almeida et al. 2012 scheme) side by side: 500 × 500 cells of 5 m, flat bed, closed
+edges, Manning n = 0.03, 2 m of water in the 20 westernmost columns released at t = 0,
+one hour simulated. It prints both wall times, the cell updates per second of each, the
+ratio, and the depth difference at five points of the centre row.
+
+Section 2 (to come) times the demo commune's 100-year flood.
+
+Run::
+
+    OMP_NUM_THREADS=1 python benchmarks/flood.py            # full case
+    python benchmarks/flood.py --cells 200 --duration 600   # a quick look
+
+``OMP_NUM_THREADS=1`` keeps landlab's Cython loops (and any BLAS) on one thread; it
+does not limit numba, whose thread count is jumeau's ``SolverSettings.n_threads``.
+landlab is optional: without it the jumeau half still runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from dataclasses import dataclass
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # before numpy / landlab load
+
+import numpy as np  # noqa: E402
+
+from jumeau.flood import SolverSettings, solve_flood  # noqa: E402
+from jumeau.flood.solver import _thread_count  # noqa: E402
+
+GRAVITY_MS2 = 9.80665  # landlab's value (scipy.constants.g), used by both models
+THETA = 0.8  # landlab's default θ, used by both models
+
+
+@dataclass(frozen=True)
+class DamBreak:
+    """The side-by-side case."""
+
+    cells: int = 500
+    cell_size_m: float = 5.0
+    duration_s: float = 3600.0
+    manning_n: float = 0.03
+    initial_depth_m: float = 2.0
+    wet_columns: int = 20
+    points_x_m: tuple[float, ...] = (50.0, 150.0, 250.0, 400.0, 600.0)
+
+    def point_columns(self) -> np.ndarray:
+        return (np.asarray(self.points_x_m) // self.cell_size_m).astype(int)
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one model run gave."""
+
+    name: str
+    wall_s: float
+    cell_updates: int
+    depth_at_points_m: np.ndarray
+    note: str = ""
+
+    @property
+    def updates_per_s(self) -> float:
+        return self.cell_updates / self.wall_s
+
+
+def run_jumeau(case: DamBreak, n_threads: int | None) -> Run:
+    """The case in jumeau (compiled kernels already loaded by :func:`warm_up`)."""
+    n = case.cells
+    depth = np.zeros((n, n))
+    depth[:, : case.wet_columns] = case.initial_depth_m
+    settings = SolverSettings(theta=THETA, gravity_ms2=GRAVITY_MS2, froude_max=None,
+                              n_threads=n_threads)
+    started = time.perf_counter()
+    sol = solve_flood(np.zeros((n, n)), case.cell_size_m, case.duration_s,
+                      manning_n=case.manning_n, initial_depth_m=depth,
+                      snapshot_interval_s=None, series_interval_s=case.duration_s,
+                      settings=settings)
+    wall = time.perf_counter() - started
+    row = n // 2
+    balance = sol.mass_balance
+    note = (f"{sol.n_steps} steps, {sol.n_threads} thread(s), kernel {sol.kernel_wall_time_s:.2f} s, "
+            f"{sol.cell_updates / (sol.n_steps * n * n):.0%} of the cells updated on average, "
+            f"mass error {balance.relative_error:.1e}")
+    return Run(f"jumeau ({sol.n_threads} thread{'s' if sol.n_threads > 1 else ''})", wall,
+               sol.cell_updates, sol.final_depth_m[row, case.point_columns()], note)
+
+
+def run_landlab(case: DamBreak) -> Run | None:
+    """The case in landlab's OverlandFlow, or None when landlab is not installed."""
+    try:
+        from landlab import RasterModelGrid
+        from landlab.components import OverlandFlow
+    except ImportError:
+        return None
+    n = case.cells
+    # one ring of closed boundary nodes around n × n core nodes: core node (r + 1, c + 1)
+    # is jumeau's cell (r, c), with rows counted from the south (the case is symmetric)
+    grid = RasterModelGrid((n + 2, n + 2), xy_spacing=case.cell_size_m)
+    grid.add_zeros("topographic__elevation", at="node")
+    depth = grid.add_zeros("surface_water__depth", at="node")
+    grid.set_closed_boundaries_at_grid_edges(True, True, True, True)
+    columns = np.arange(grid.number_of_nodes) % (n + 2)
+    depth[grid.core_nodes[columns[grid.core_nodes] <= case.wet_columns]] = case.initial_depth_m
+    flow = OverlandFlow(grid, mannings_n=case.manning_n, theta=THETA, alpha=0.7,
+                        steep_slopes=False)
+    steps = 0
+    time_step = flow.calc_time_step
+
+    def counted_time_step() -> float:  # one call per internal step of overland_flow
+        nonlocal steps
+        steps += 1
+        return time_step()
+
+    flow.calc_time_step = counted_time_step
+    started = time.perf_counter()
+    flow.overland_flow(dt=case.duration_s)
+    wall = time.perf_counter() - started
+    at = grid.at_node["surface_water__depth"].reshape(n + 2, n + 2)
+    return Run("landlab OverlandFlow", wall, steps * n * n,
+               at[n // 2 + 1, case.point_columns() + 1],
+               f"{steps} steps, every core node updated each step")
+
+
+def warm_up() -> float:
+    """Compile (or load from numba's cache) the kernels on a tiny case; returns seconds."""
+    started = time.perf_counter()
+    depth = np.zeros((30, 30))
+    depth[:, :3] = 1.0
+    for n_threads in (1, None):
+        solve_flood(np.zeros((30, 30)), 5.0, 30.0, initial_depth_m=depth,
+                    settings=SolverSettings(n_threads=n_threads, parallel_min_cells=0))
+    return time.perf_counter() - started
+
+
+def section_dam_break(case: DamBreak, skip_landlab: bool) -> None:
+    print(f"== 1. dam break, {case.cells} × {case.cells} cells of {case.cell_size_m:g} m, "
+          f"{case.duration_s:g} s simulated, θ = {THETA}, n = {case.manning_n}")
+    print(f"numba kernels compiled or loaded from cache in {warm_up():.1f} s "
+          "(warm-up, excluded from the timings below)")
+    runs = [run_jumeau(case, 1)]
+    if _thread_count(None) > 1:
+        runs.append(run_jumeau(case, None))
+    landlab = None if skip_landlab else run_landlab(case)
+    if landlab is None and not skip_landlab:
+        print("landlab is not installed: only jumeau runs "
+              '(pip install landlab "requireit==0.8.0" to compare)')
+    if landlab is not None:
+        runs.append(landlab)
+
+    print(f"\n{'model':<24}{'wall (s)':>10}{'cell updates':>16}{'updates/s':>14}")
+    for run in runs:
+        print(f"{run.name:<24}{run.wall_s:>10.2f}{run.cell_updates:>16,}"
+              f"{run.updates_per_s:>14.3e}")
+    for run in runs:
+        print(f"  {run.name}: {run.note}")
+    if landlab is not None:
+        print("\nratio to landlab (throughput = cell updates per second; wall time ratio "
+              "also counts the dry cells jumeau skips)")
+        for run in runs[:-1]:
+            print(f"  {run.name}: throughput × {run.updates_per_s / landlab.updates_per_s:.1f}, "
+                  f"wall time × {landlab.wall_s / run.wall_s:.1f}")
+        print(f"\ndepth at t = {case.duration_s:g} s on the centre row (m)")
+        print(f"{'x (m)':>8}{'jumeau':>10}{'landlab':>10}{'diff':>10}")
+        for x, mine, theirs in zip(case.points_x_m, runs[0].depth_at_points_m,
+                                   landlab.depth_at_points_m):
+            print(f"{x:>8g}{mine:>10.3f}{theirs:>10.3f}{mine - theirs:>+10.3f}")
+        worst = np.max(np.abs(runs[0].depth_at_points_m - landlab.depth_at_points_m))
+        print(f"largest difference: {worst:.3f} m")
+
+
+# ============================================================================ section 2
+# The demo commune's 100-year flood: time of the whole simulation (territory → flood →
+# impacts). Placeholder, filled by the scenario side:
+#
+# def section_demo_flood() -> None:
+#     ...
+# ======================================================================================
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark sections; returns an exit code."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cells", type=int, default=DamBreak.cells,
+                        help="cells per side of the dam-break case (default 500)")
+    parser.add_argument("--duration", type=float, default=DamBreak.duration_s,
+                        help="simulated seconds (default 3600)")
+    parser.add_argument("--skip-landlab", action="store_true",
+                        help="run the jumeau half only")
+    args = parser.parse_args(argv)
+    case = DamBreak(cells=args.cells, duration_s=args.duration)
+    section_dam_break(case, args.skip_landlab)
+    # section_demo_flood()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
