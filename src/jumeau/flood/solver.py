@@ -81,7 +81,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from jumeau.errors import JumeauError, did_you_mean
 from jumeau.flood import _kernels
-from jumeau.i18n import Text
+from jumeau.i18n import Text, fmt_number
 
 EDGES = ("west", "east", "north", "south")
 """Names of the grid edges, in the order the kernels use."""
@@ -527,10 +527,14 @@ def solve_flood(
                                    series_times.size)
     available = available_memory_bytes()
     if needed > available:
+        def gb(value: int, lang: str) -> str:
+            return fmt_number(value / 1e9, lang, decimals=1)
+
         raise JumeauError(
-            Text("la simulation demande {n:.1f} Go de mémoire, {a:.1f} Go sont disponibles",
-                 "the run needs {n:.1f} GB of memory, {a:.1f} GB are available").format(
-                     n=needed / 1e9, a=available / 1e9),
+            Text(f"la simulation demande {gb(needed, 'fr')} Go de mémoire, "
+                 f"{gb(available, 'fr')} Go sont disponibles",
+                 f"the run needs {gb(needed, 'en')} GB of memory, "
+                 f"{gb(available, 'en')} GB are available"),
             fix=Text("agrandir la maille, réduire l'emprise ou espacer les instantanés",
                      "use larger cells, a smaller extent or fewer snapshots"))
 
@@ -835,8 +839,9 @@ def _times(times_s: ArrayLike, what: Text, min_points: int = 2) -> NDArray[np.fl
 def _values(values: ArrayLike, n: int, what: Text, quantity: Text) -> NDArray[np.float64]:
     v = np.atleast_1d(np.asarray(values, dtype=np.float64))
     if v.shape != (n,):
-        raise JumeauError(Text(f"{what.fr} : {v.size} valeurs de {quantity.fr} pour {n}",
-                               f"{what.en}: {v.size} {quantity.en} values for {n}"))
+        raise JumeauError(Text(f"{what.fr} : {n} valeurs attendues ({quantity.fr}), "
+                               f"{v.size} données",
+                               f"{what.en}: {n} {quantity.en} values expected, {v.size} given"))
     if not np.isfinite(v).all():
         raise JumeauError(Text(f"{what.fr} : {quantity.fr} absent(e) ou infini(e)",
                                f"{what.en}: missing or infinite {quantity.en}"))

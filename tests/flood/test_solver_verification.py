@@ -1,0 +1,81 @@
+"""The flood solver against an analytical solution and a reference benchmark."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from jumeau.flood import ImposedLevel, Inflow, SolverSettings, solve_flood
+
+
+def test_moving_front_over_a_flat_plane():
+    """Hunter et al. (2005) front on a flat plane: depth within 5 cm, front within 10 %."""
+    manning_n, speed_ms, duration_s, dx = 0.01, 1.0, 3600.0, 10.0
+    ny, nx = 3, 500  # a 5 km channel, three cells wide, closed on its sides
+
+    def exact_depth_m(x_m: np.ndarray, t_s: float) -> np.ndarray:
+        reach = np.clip(speed_ms * t_s - x_m, 0.0, None)
+        return ((7 / 3) * manning_n**2 * speed_ms**2 * reach) ** (3 / 7)
+
+    # upstream, h(0, t) = [(7/3) n² u³ t]^(3/7), sampled densely where it rises fastest
+    times_s = np.concatenate([[0.0], np.geomspace(0.1, duration_s, 400)])
+    upstream = ImposedLevel(rows=np.arange(ny), cols=np.zeros(ny, dtype=int), times_s=times_s,
+                            level_m=exact_depth_m(np.zeros(1), 1.0)[0] * times_s ** (3 / 7))
+    sol = solve_flood(np.zeros((ny, nx)), dx, duration_s, manning_n=manning_n,
+                      imposed_levels=[upstream])
+
+    x_m = np.arange(nx) * dx
+    depth = sol.final_depth_m[1]
+    near = x_m <= 0.75 * speed_ms * duration_s
+    error_m = np.abs(depth - exact_depth_m(x_m, duration_s))[near]
+    front_m = x_m[np.flatnonzero(depth > 0.01).max()]
+    print(f"\nmoving front: largest depth error {error_m.max():.3f} m for x <= "
+          f"{0.75 * speed_ms * duration_s:g} m, front at {front_m:g} m "
+          f"(exact {speed_ms * duration_s:g} m)")
+    assert error_m.max() < 0.05
+    assert abs(front_m - speed_ms * duration_s) < 0.1 * speed_ms * duration_s
+    assert np.all(depth[x_m > 1.1 * speed_ms * duration_s] == 0.0)
+    assert abs(sol.mass_balance.relative_error) < 1e-9
+
+
+#: EA test 4 output points (x, y in m) and the reference: peak depth (m) and arrival
+#: time of 1 cm (min) from a landlab OverlandFlow run of the same case, closed edges.
+EA4_POINTS = [
+    ((50, 1000), 0.317, 9.5),
+    ((100, 1000), 0.264, 15.7),
+    ((200, 1000), 0.217, 30.0),
+    ((300, 1000), 0.190, 45.6),
+    ((400, 1000), 0.170, 62.1),
+    ((300, 1300), 0.174, 59.5),
+]
+
+
+@pytest.mark.slow
+def test_environment_agency_test_4():
+    """EA 2D benchmark test 4 (flood on a plain): peaks within 3 cm, arrivals within 5 min."""
+    dx = 5.0
+    width_m, length_m = 1000.0, 2000.0  # x from 0 to 1000 (west to east), y from 0 to 2000
+    ny, nx = int(length_m / dx), int(width_m / dx)
+    # 20 m opening centred on y = 1000 on the west edge; row 0 is the northern row
+    opening = np.arange(int((length_m - 1010) / dx), int((length_m - 990) / dx))
+    inflow = Inflow(rows=opening, cols=np.zeros(opening.size, dtype=int),
+                    times_s=[0, 300, 3600, 14400, 18000], discharge_m3s=[0, 0, 20, 20, 0],
+                    name="EA test 4")
+    sol = solve_flood(np.zeros((ny, nx)), dx, 5 * 3600.0, manning_n=0.05, inflows=[inflow],
+                      snapshot_interval_s=None, settings=SolverSettings(arrival_depth_m=0.01))
+
+    print(f"\nEA test 4 ({sol.n_steps} steps, {sol.kernel_wall_time_s:.1f} s)")
+    print(f"{'point (x, y)':<14}{'peak (m)':>10}{'ref':>8}{'arrival (min)':>15}{'ref':>8}")
+    failures = []
+    for (x, y), ref_peak, ref_arrival in EA4_POINTS:
+        row, col = int((length_m - y) / dx), int(x / dx)
+        peak = sol.max_depth_m[row, col]
+        arrival = sol.arrival_time_s[row, col] / 60.0
+        print(f"{f'({x}, {y})':<14}{peak:>10.3f}{ref_peak:>8.3f}{arrival:>15.1f}"
+              f"{ref_arrival:>8.1f}")
+        if not (abs(peak - ref_peak) < 0.03 and abs(arrival - ref_arrival) < 5.0):
+            failures.append((x, y))
+    assert not failures
+    balance = sol.mass_balance
+    assert balance.inflow_m3 == pytest.approx(20 * (3300 / 2 + 10800 + 3600 / 2), rel=1e-12)
+    assert abs(balance.relative_error) < 1e-9
