@@ -504,7 +504,7 @@ def advance(t_start, t_end, z, n, state, diag, wet, work_int, row_out, row_top,
     ``counters`` accumulates ``[steps, cell_updates]``.
     """
     h, qx, qy, qx_new, qy_new, ratio = state
-    w_lo, w_hi, wp_lo, wp_hi, f_lo, f_hi = wet
+    w_lo, w_hi, wp_lo, wp_hi, _, _ = wet
     u_lo, u_hi, r_lo, r_hi, rows, new_lo, new_hi = work_int
     dx, g, alpha, dt_max = params[0], params[1], params[3], params[6]
     ny, nx = h.shape

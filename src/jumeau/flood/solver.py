@@ -34,9 +34,9 @@ Choices worth knowing
   source at the start of each step (exact volume of the linear hydrograph over the
   step).
 - Imposed water levels are linear between their points and held constant before the
-  first and after the last; at the start of every step the depth of their cells is
-  reset to ``max(0, level - bed)`` and the water added or removed is accounted as
-  boundary exchange.
+  first and after the last; at the start and after every step the depth of their
+  cells is set to ``max(0, level - bed)`` and the water added or removed is accounted
+  as boundary exchange (both ways: ``boundary_in_m3`` and ``boundary_out_m3``).
 - Hyetographs are piecewise constant: ``rate_mm_h[k]`` falls between ``times_s[k]`` and
   ``times_s[k + 1]``, nothing outside. Infiltration removes up to its capacity from the
   water on a cell, every step.
@@ -73,7 +73,7 @@ import math
 import os
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numba
 import numpy as np
@@ -87,11 +87,14 @@ EDGES = ("west", "east", "north", "south")
 """Names of the grid edges, in the order the kernels use."""
 
 MAX_RAIN_RATE_MM_H = 500.0
-"""Largest rainfall intensity accepted (mm/h); the French record hour is below 250."""
+"""Largest rainfall intensity accepted (mm/h), well above any hourly rain observed."""
 
-_BYTES_PER_CELL = 8 * 15 + 1
-"""Working memory per cell: 11 float64 cell arrays, 4 float64 face arrays (≈ one face of
-each direction per cell) and the blocked mask."""
+_BYTES_PER_CELL = 16 * 8 + 1
+"""Memory per cell at most: 16 float64 grids (inputs copied, state, diagnostics,
+results, infiltration and rain grids) and the blocked mask."""
+
+_BYTES_PER_FACE = 2 * 8
+"""Memory per face: the discharge and its new value (float64)."""
 
 _MM_H_TO_M_S = 1.0 / 3.6e6
 
@@ -392,13 +395,13 @@ def estimate_memory_bytes(shape: tuple[int, int], n_snapshots: int = 0,
     Examples
     --------
     >>> estimate_memory_bytes((1000, 1000), n_snapshots=10) // 1_000_000
-    161
+    201
     """
     ny, nx = int(shape[0]), int(shape[1])
     cells = ny * nx
     faces = ny * (nx + 1) + (ny + 1) * nx
-    return int(cells * (_BYTES_PER_CELL - 32) + faces * 16 + 4 * cells * n_snapshots
-               + 16 * n_observation_points * n_observation_times + 64 * (ny + nx))
+    return int(cells * _BYTES_PER_CELL + faces * _BYTES_PER_FACE + 4 * cells * n_snapshots
+               + 16 * n_observation_points * n_observation_times + 128 * (ny + nx))
 
 
 def available_memory_bytes() -> int:
@@ -1021,7 +1024,7 @@ def _edge_slopes(z: NDArray, dx: float, edges: Mapping[str, float | None],
 
 def _regular_times(duration_s: float, interval_s: float, what: Text) -> NDArray[np.float64]:
     interval_s = _positive(interval_s, what)
-    n = int(math.floor(duration_s / interval_s + 1e-9))
+    n = math.floor(duration_s / interval_s + 1e-9)
     return np.arange(n + 1) * interval_s
 
 
@@ -1043,7 +1046,8 @@ def _indices_in(schedule: NDArray, times: NDArray) -> NDArray[np.int64]:
 
 
 def _wet_ranges(h: NDArray) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    ny, nx = h.shape
+    """First and last wet column of each row (``nx`` and -1 for a dry row)."""
+    nx = h.shape[1]
     wet = h > 0
     any_wet = wet.any(axis=1)
     lo = np.where(any_wet, wet.argmax(axis=1), nx).astype(np.int64)
