@@ -16,6 +16,7 @@ from pyproj import Transformer
 
 from jumeau.demo import hydraulics as hy
 from jumeau.demo import plan
+from jumeau.demo.report import hydraulic_check
 from jumeau.demo.synth import synthesize
 from jumeau.io import demo as demo_io
 from jumeau.io.demo import BDTOPO_LAYERS, demo_path, write_demo
@@ -31,6 +32,12 @@ def regenerated(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("demo") / "demo"
     write_demo(out, seed=SEED)
     return out
+
+
+@pytest.fixture(scope="module")
+def synthetic():
+    """The demo commune synthesised in memory from the default seed."""
+    return synthesize(SEED)
 
 
 @pytest.fixture(scope="module")
@@ -69,11 +76,13 @@ def test_demo_path_holds_the_manifest():
     assert (DEMO / "territory.yaml").is_file()
 
 
+@pytest.mark.slow
 def test_regenerated_files_are_the_committed_ones(regenerated):
     """The same seed writes the same set of files as the committed demo."""
     assert _files(regenerated) == _files(DEMO)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("index", range(11))
 def test_regenerated_vector_layers_are_identical(regenerated, index):
     """Every vector layer regenerates with the same attributes and exact geometries."""
@@ -86,6 +95,7 @@ def test_regenerated_vector_layers_are_identical(regenerated, index):
     assert old.crs == new.crs
 
 
+@pytest.mark.slow
 def test_regenerated_dem_is_identical(regenerated):
     """The DEM regenerates with the same values, grid and CRS."""
     with rasterio.open(DEMO / "mnt/mnt_5m.tif") as a, \
@@ -94,6 +104,7 @@ def test_regenerated_dem_is_identical(regenerated):
         np.testing.assert_array_equal(a.read(1), b.read(1))
 
 
+@pytest.mark.slow
 def test_regenerated_texts_are_identical(regenerated):
     """The manifest and the README regenerate word for word."""
     for name in ("territory.yaml", "README.md"):
@@ -152,9 +163,10 @@ def test_grid_cells_are_aligned_and_named():
     assert (grid["ind"] > 0).all()
 
 
-def test_grid_counts_the_residents_of_the_buildings():
+@pytest.mark.slow
+def test_grid_counts_the_residents_of_the_buildings(synthetic):
     """Each cell's population is the sum of the residents whose building lies in it."""
-    demo = synthesize(SEED)
+    demo = synthetic
     homes = demo.residents > 0
     pts = shapely.get_coordinates(shapely.point_on_surface(
         demo.bdtopo["batiment"].geometry.values[homes]))
@@ -299,3 +311,16 @@ def test_landmarks_are_named_and_placed():
     assert shapely.contains(box, marks.geometry.values).all()
     breach = marks.set_index("name").geometry["levee_breach"]
     assert 40 <= breach.length <= 60
+
+
+@pytest.mark.slow
+def test_quay_wall_and_levee_do_their_job(synthetic):
+    """At Q100 the low streets behind the quay flood 0.3–1.5 m deep unless a 1.2 m wall
+    stands on the quay; the levee keeps its district dry, a breach floods it."""
+    check = hydraulic_check(synthetic)
+    assert 0.3 <= check.behind_quay_depth_m[1] <= 1.5
+    assert check.behind_quay_depth_m[2] <= 1.5
+    assert check.wall_protects
+    assert check.district_dry
+    assert check.breach_area_m2 > 50_000 and check.breach_depth_m[0] > 0.5
+    assert 1.5 <= check.levee_height_m[1] <= 2.5

@@ -399,7 +399,6 @@ def place(pieces: list[np.ndarray], sections: list[Section], boundary_uv: shapel
                                     dtype=object), widths / 2 + 0.8, cap_style="flat")
     allowed &= ~_conflicts(geoms, roads) | is_facility
     kept = greedy_select(geoms, allowed)
-    # Annexes stay only next to a kept house.
     return gpd.GeoDataFrame({"kind": kinds[kept], "zone": zones[kept], "street": street[kept]},
                             geometry=geoms[kept], crs=plan.CRS)
 

@@ -153,14 +153,12 @@ def bankfull_discharge(sections: CrossSections) -> float:
 
 def level_field(sections: CrossSections, level_m: np.ndarray) -> np.ndarray:
     """Water level on every DEM cell, taken at the cell's chainage along the river."""
-    u, v = FRAME.cell_uv
     _, chainage = FRAME.cell_river
     return np.interp(chainage, sections.chainage_m, level_m)
 
 
 def river_cells() -> np.ndarray:
     """Bool grid of the cells of the river's bed (the seeds of every flood extent)."""
-    u, v = FRAME.cell_uv
     offset, _ = FRAME.cell_river
     return np.abs(offset) < plan.CHANNEL_BED_HALF_WIDTH_M
 

@@ -138,7 +138,9 @@ def landmarks(valley: Valley) -> gpd.GeoDataFrame:
     west = plan.DEM_WEST - plan.X0 + plan.CELL_M / 2
     east = west + (FRAME.shape[1] - 1) * plan.CELL_M
     h = valley.hydrograph
-    inflow = _edge_line(west, valley, "04Fai")
+    half = plan.CHANNEL_HALF_WIDTH_M + 20.0
+    inflow = np.array([[west, float(plan.river_v(west)) + half],
+                       [west, float(plan.river_v(west)) - half]])
     outflow = _edge_line(east, valley, "04Fai")
     # The levee where it stands above the ground, and a breach in the middle of its
     # riverside stretch.
@@ -154,12 +156,13 @@ def landmarks(valley: Valley) -> gpd.GeoDataFrame:
     quay = plan.quay_line_uv()
     items = [
         ("river_inflow", shapely.LineString(inflow),
-         f"Upstream edge of the DEM across La Rive: inflow boundary. Bankfull discharge "
-         f"{valley.bankfull_m3s:.0f} m3/s; suggested 100-year hydrograph time_s="
-         f"{list(h.time_s)} discharge_m3s={list(h.discharge_m3s)}."),
+         "Upstream edge of the DEM across La Rive (channel and 20 m of bank on each "
+         f"side): inflow boundary. Bankfull discharge {valley.bankfull_m3s:.0f} m3/s; "
+         f"suggested 100-year hydrograph time_s={[int(t) for t in h.time_s]} "
+         f"discharge_m3s={[int(q) for q in h.discharge_m3s]}."),
         ("river_outflow", shapely.LineString(outflow),
-         "Downstream edge of the DEM across La Rive: free outflow boundary "
-         f"(bed slope {plan.RIVER_SLOPE})."),
+         "Downstream edge of the DEM across La Rive and the width the 1000-year flood "
+         f"covers there: free outflow boundary (bed slope {plan.RIVER_SLOPE})."),
         ("quay", shapely.LineString(quay),
          f"Quai de la Rive, where a {plan.QUAY_WALL_HEIGHT_M} m flood wall would stand."),
         ("levee", levee_line, "Crest of the levee (digue) protecting La Prairie basse."),

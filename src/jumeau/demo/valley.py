@@ -182,11 +182,6 @@ def _quay_chainages(sections: hy.CrossSections) -> np.ndarray:
     return (sections.chainage_m >= c0) & (sections.chainage_m <= c1)
 
 
-def quay_line_uv() -> np.ndarray:
-    """The quay edge where a wall would stand (local coordinates)."""
-    return plan.quay_line_uv()
-
-
 def raise_wall(dem: np.ndarray, line_uv: np.ndarray, height_m: float) -> np.ndarray:
     """``dem`` with the cells under a line raised by ``height_m`` (a thin wall)."""
     from rasterio import features
