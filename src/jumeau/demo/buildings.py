@@ -247,6 +247,33 @@ def _apartment_blocks() -> tuple[np.ndarray, list[str]]:
     return rectangle(centre, along, size[:, 0], size[:, 1]), [s[3] for s in spec]
 
 
+#: Farmsteads: centre (local), orientation (degrees) and name.
+FARMS = (((-800.0, 515.0), 15.0, "Ferme de la Fontaine"),
+         ((560.0, -650.0), -20.0, "Ferme du Belvédère"),
+         ((-955.0, -170.0), 5.0, "Ferme des Varennes"))
+
+
+def _farmsteads() -> tuple[np.ndarray, np.ndarray]:
+    """Farmhouses, barns, sheds and a greenhouse around a yard (Lambert-93), and kinds."""
+    # Each farm: (offset along, offset across, width, depth, kind) in the farm's frame.
+    layout = ((0.0, 18.0, 15.0, 10.0, "farmhouse"), (-8.0, -16.0, 32.0, 16.0, "barn"),
+              (24.0, -2.0, 12.0, 22.0, "barn"), (-30.0, 10.0, 10.0, 7.0, "garage"))
+    centres, alongs, widths, depths, kinds = [], [], [], [], []
+    for k, ((u, v), angle, _) in enumerate(FARMS):
+        a = np.radians(angle)
+        along = np.array([np.cos(a), np.sin(a)])
+        across = np.array([-along[1], along[0]])
+        parts = layout + (((-2.0, 42.0, 26.0, 8.0, "greenhouse"),) if k == 1 else ())
+        for da, dc, w, d, kind in parts:
+            centres.append(np.array([u, v]) + da * along + dc * across)
+            alongs.append(along)
+            widths.append(w)
+            depths.append(d)
+            kinds.append(kind)
+    geoms = rectangle(np.array(centres), np.array(alongs), np.array(widths), np.array(depths))
+    return geoms, np.array(kinds, dtype=object)
+
+
 def zone_of(u: np.ndarray, v: np.ndarray) -> np.ndarray:
     """Residential zone of local points (see :data:`ZONES`)."""
     offset, _ = FRAME.river_coordinates(u, v)
@@ -270,6 +297,9 @@ def candidates(pieces: list[np.ndarray], sections: list[Section],
     blocks, block_names = _apartment_blocks()
     bu, bv = plan.to_local(shapely.get_coordinates(shapely.centroid(blocks))).T
     cand.add(blocks, "flats", zone_of(bu, bv))
+    farms, farm_kinds = _farmsteads()
+    for kind in ("farmhouse", "barn", "garage", "greenhouse"):
+        cand.add(farms[farm_kinds == kind], kind, "suburb")
 
     frontages = {
         "centre": dict(setback=1.5, width=(5.5, 10.0), gap=(0.0, 0.0), depth=(9.0, 14.0),
@@ -478,6 +508,17 @@ def attributes(frame: gpd.GeoDataFrame, dem_m: np.ndarray, rng: np.random.Genera
     undiff = np.isin(kind, ["garage", "courtyard"]) & (u < 0.35)
     usage1[undiff] = "Indifférencié"
 
+    farmhouse = kind == "farmhouse"
+    levels[farmhouse] = 2
+    dwellings[farmhouse] = 1
+    barn = kind == "barn"
+    nature[barn] = "Industriel, agricole ou commercial"
+    usage1[barn] = "Agricole"
+    greenhouse = kind == "greenhouse"
+    nature[greenhouse] = "Serre"
+    usage1[greenhouse] = "Agricole"
+    light[greenhouse] = True
+
     shed = kind == "shed"
     nature[shed] = "Industriel, agricole ou commercial"
     usage1[shed] = np.where(u[shed] < 0.6, "Industriel", "Commercial et services")
@@ -495,6 +536,8 @@ def attributes(frame: gpd.GeoDataFrame, dem_m: np.ndarray, rng: np.random.Genera
 
     height = levels * 3.0 + rng.uniform(0.4, 1.6, n)
     height[shed] = rng.uniform(6.0, 10.5, shed.sum())
+    height[barn] = rng.uniform(7.0, 9.5, barn.sum())
+    height[greenhouse] = 3.5
     annex = np.isin(kind, ["garage", "shed_garden", "courtyard"])
     height[annex] = rng.uniform(2.2, 3.2, annex.sum())
     height[nature == "Eglise"] = 17.5

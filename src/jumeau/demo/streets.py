@@ -264,6 +264,8 @@ def plan_streets(rng: np.random.Generator) -> list[Street]:
                 "Allée du Collège", RESIDENTIAL, curve=False))
     add(_street([on("D12", (-800, 388)), (-850, 480), (-880, 560)], "Chemin de la Fontaine",
                 RESIDENTIAL, extend_end=False))
+    add(_street([on("Chemin de la Fontaine", (-848, 468)), (-850, 512)], "Chemin de la Ferme",
+                TRACK, curve=False, extend_end=False))
     add(_street([on("Rue des Lilas", (-650, 540)), (-720, 640), (-760, 760), (-720, 900)],
                 "Chemin des Vignes", TRACK, extend_end=False))
 
@@ -294,6 +296,9 @@ def plan_streets(rng: np.random.Generator) -> list[Street]:
                  (-560, -280), (-760, -300)], "Rue de l'Industrie", ACTIVITY, extend_end=False))
     add(_street([on("Rue de l'Industrie", (-350, -275)), (-360, -150), (-420, -110),
                  (-560, -120), (-700, -150)], "Rue des Artisans", ACTIVITY, extend_end=False))
+    add(_street([on("Rue des Artisans", (-700, -150)), (-800, -175), (-900, -165),
+                 (-925, -200)], "Chemin des Varennes", TRACK, extend_start=False,
+                extend_end=False))
     add(_street([on("Rue de l'Industrie", (-560, -280)), (-570, -380), (-600, -460)],
                 "Rue Gustave Eiffel", ACTIVITY, extend_end=False))
     add(_street([on("Rue de l'Industrie", (-150, -262)), (-150, -130), (-120, -60), (0, -40),
