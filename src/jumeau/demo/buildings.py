@@ -114,12 +114,14 @@ class Candidates:
     def empty(cls) -> Candidates:
         return cls([], [], [], [])
 
-    def add(self, geoms: np.ndarray, kind: str, zone: str | np.ndarray, street: str = ""):
+    def add(self, geoms: np.ndarray, kind: str, zone: str | np.ndarray,
+            street: str | np.ndarray = "") -> None:
+        """Append footprints of one kind, with their zone(s) and street name(s)."""
         n = len(geoms)
         self.geometry.append(np.asarray(geoms, dtype=object))
         self.kind.append(np.full(n, kind, dtype=object))
         self.zone.append(np.broadcast_to(np.asarray(zone, dtype=object), (n,)).copy())
-        self.street.append(np.full(n, street, dtype=object))
+        self.street.append(np.broadcast_to(np.asarray(street, dtype=object), (n,)).copy())
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         cat = (lambda xs: np.concatenate(xs) if xs else np.zeros(0, dtype=object))
@@ -232,8 +234,8 @@ def facility_footprints() -> np.ndarray:
     return rectangle(centre, along, size[:, 0], size[:, 1])
 
 
-def _apartment_blocks() -> tuple[np.ndarray, list[str]]:
-    """A few blocks of flats (1960s–1990s), local coordinates of centre, size, angle."""
+def _apartment_blocks() -> np.ndarray:
+    """A few blocks of flats (1960s–1990s), from centre, size and angle (Lambert-93)."""
     spec = [((520.0, 195.0), (46.0, 12.0), -3.0, "Résidence du Parc"),
             ((640.0, 190.0), (40.0, 12.0), -3.0, "Résidence du Parc"),
             ((455.0, 160.0), (36.0, 11.0), -15.0, "Résidence les Peupliers"),
@@ -244,7 +246,7 @@ def _apartment_blocks() -> tuple[np.ndarray, list[str]]:
     size = np.array([s[1] for s in spec])
     ang = np.radians([s[2] for s in spec])
     along = np.column_stack([np.cos(ang), np.sin(ang)])
-    return rectangle(centre, along, size[:, 0], size[:, 1]), [s[3] for s in spec]
+    return rectangle(centre, along, size[:, 0], size[:, 1])
 
 
 #: Farmsteads: centre (local), orientation (degrees) and name.
@@ -290,11 +292,11 @@ def zone_of(u: np.ndarray, v: np.ndarray) -> np.ndarray:
 
 
 def candidates(pieces: list[np.ndarray], sections: list[Section],
-               rng: np.random.Generator) -> tuple[Candidates, list[str]]:
+               rng: np.random.Generator) -> Candidates:
     """All proposed footprints, in order of priority."""
     cand = Candidates.empty()
     cand.add(facility_footprints(), "facility", "public")
-    blocks, block_names = _apartment_blocks()
+    blocks = _apartment_blocks()
     bu, bv = plan.to_local(shapely.get_coordinates(shapely.centroid(blocks))).T
     cand.add(blocks, "flats", zone_of(bu, bv))
     farms, farm_kinds = _farmsteads()
@@ -316,7 +318,7 @@ def candidates(pieces: list[np.ndarray], sections: list[Section],
             continue
         f = frontages[mode]
         for side in (1.0, -1.0):
-            corners, widths, depths = frontage(
+            corners, _, _ = frontage(
                 coords, side, rng, setback_m=sec.kind.width_m / 2 + f["setback"],
                 width_m=f["width"], gap_m=f["gap"], depth_m=f["depth"], end_pad_m=f["pad"])
             if not len(corners):
@@ -332,8 +334,7 @@ def candidates(pieces: list[np.ndarray], sections: list[Section],
     house_street = np.concatenate(houses_street)
     houses = _l_shapes(corners, rng)
     hu, hv = plan.to_local(shapely.get_coordinates(shapely.centroid(houses))).T
-    cand.add(houses, "house", zone_of(hu, hv))
-    cand.street[-1] = house_street
+    cand.add(houses, "house", zone_of(hu, hv), house_street)
 
     # Garages beside some houses, garden sheds behind others.
     front0, front1, back1, back0 = (corners[:, k] for k in range(4))
@@ -363,13 +364,13 @@ def candidates(pieces: list[np.ndarray], sections: list[Section],
         along = e0 / np.hypot(*e0.T)[:, None]
         normal = np.column_stack([-along[:, 1], along[:, 0]])
         half_depth = np.abs(np.einsum("ij,ij->i", c[:, 2] - c[:, 1], normal))[:, None] / 2
-        # Put the annex on the side away from the nearest street (the courtyard side).
+        # An annex on either side: the one that lands on the street is dropped later.
         side = np.where(rng.random(len(c)) < 0.5, 1.0, -1.0)[:, None]
         w = rng.uniform(3.5, 6.0, len(c))
         d = rng.uniform(3.0, 5.0, len(c))
         ann_centre = centre + side * normal * (half_depth + d[:, None] / 2 + 0.01)
         cand.add(rectangle(ann_centre, along, w, d), "courtyard", "centre")
-    return cand, block_names
+    return cand
 
 
 def _conflicts(geoms: np.ndarray, obstacles: np.ndarray) -> np.ndarray:
@@ -418,7 +419,7 @@ def place(pieces: list[np.ndarray], sections: list[Section], boundary_uv: shapel
 
     Returns a frame with the footprint (Lambert-93), its kind, zone and street.
     """
-    cand, block_names = candidates(pieces, sections, rng)
+    cand = candidates(pieces, sections, rng)
     geoms, kinds, zones, street = cand.arrays()
     inside = shapely.contains(shapely.Polygon(plan.to_map(shapely.get_coordinates(
         boundary_uv.exterior))), geoms)

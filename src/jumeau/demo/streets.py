@@ -108,17 +108,21 @@ def _street(points, name, kind, *, oneway="Double sens", number=None, curve=True
 
 
 def _chain(points, sections, *, curve=True, extend_start=True, extend_end=True) -> Street:
-    """A street made of several named sections; ``sections`` gives (u where it starts,
-    name, kind, oneway, number, bridge) with the first at the first point."""
+    """A street made of several named sections.
+
+    ``sections`` gives, for each, ``(where, name, kind, oneway, number, bridge)``:
+    ``where`` is ``None`` for the first one, else ``(axis, value)``: the section starts
+    where the line first crosses ``u = value`` (axis 0) or ``v = value`` (axis 1).
+    """
     coords = smooth(points) if curve else np.asarray(points, dtype=float)
     line = shapely.LineString(coords)
     out = []
-    for u_start, name, kind, oneway, number, bridge in sections:
-        if u_start is None:
+    for where, name, kind, oneway, number, bridge in sections:
+        if where is None:
             start = 0.0
         else:
             # Distance along the line where it first reaches that u (or v for N–S roads).
-            axis, value = u_start
+            axis, value = where
             idx = np.flatnonzero(np.diff(np.sign(coords[:, axis] - value)) != 0)
             i = int(idx[0]) if len(idx) else 0
             a, b = coords[i], coords[i + 1]
@@ -132,21 +136,22 @@ def _chain(points, sections, *, curve=True, extend_start=True, extend_end=True) 
 
 
 def _centre_grid(rng: np.random.Generator) -> dict[tuple[int, int], np.ndarray]:
-    """Intersections of the old centre: columns × rows, slightly irregular."""
+    """Intersections of the old centre, ``(column, row)`` → local point.
+
+    Row 0 lies on the quay (29 m from the river's centreline), the others on the
+    terrace; columns are slightly irregular, except the Rue du Pont, which lines up
+    with the bridge.
+    """
     cols = [-255.0, -160.0, -65.0, 45.0, 150.0, 250.0]
     nodes = {}
     for i, u in enumerate(cols):
-        jitter = 0.0 if u == 150.0 else float(rng.uniform(-6, 6))
-        uu = u + jitter
+        uu = u if u == 150.0 else u + float(rng.uniform(-6, 6))
         vr = float(plan.river_v(uu))
-        rows = [vr + 29.0, vr + 88.0 + float(rng.uniform(-4, 4)), 268.0 + 0.03 * uu,
+        rows = [vr + 88.0 + float(rng.uniform(-4, 4)), 268.0 + 0.03 * uu,
                 352.0 + float(rng.uniform(-6, 6)), 432.0 + float(rng.uniform(-8, 8))]
-        for j, v in enumerate(rows):
-            nodes[(i, j)] = np.array([uu if j else u, v])
-    # The quay row follows the quay exactly (offset 29 m from the river).
-    for i, u in enumerate(cols):
-        c = FRAME.chainage_at_u(nodes[(i, 1)][0])
-        nodes[(i, 0)] = FRAME.point_at(c, 29.0)
+        nodes[(i, 0)] = FRAME.point_at(FRAME.chainage_at_u(uu), 29.0)
+        for j, v in enumerate(rows, start=1):
+            nodes[(i, j)] = np.array([uu, v])
     return nodes
 
 
