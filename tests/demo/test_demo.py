@@ -63,12 +63,11 @@ def _files(root: Path) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 
 
-def _vector_sources(root: Path) -> list[tuple[Path, str | None]]:
-    gpkg = root / "bdtopo/bdtopo.gpkg"
-    return ([(gpkg, name) for name in BDTOPO_LAYERS]
-            + [(root / demo_io.TRI_ENVELOPES, None), (root / demo_io.TRI_DEPTHS, None),
-               (root / "insee/carreaux_200m.gpkg", "carreaux_200m"),
-               (root / "landmarks.geojson", None)])
+#: Every vector layer of the demo: file (relative to the demo folder) and layer.
+VECTOR_LAYERS = ([("bdtopo/bdtopo.gpkg", name) for name in BDTOPO_LAYERS]
+                 + [(demo_io.TRI_ENVELOPES, None), (demo_io.TRI_DEPTHS, None),
+                    ("insee/carreaux_200m.gpkg", "carreaux_200m"),
+                    ("landmarks.geojson", None)])
 
 
 def test_demo_path_holds_the_manifest():
@@ -83,13 +82,12 @@ def test_regenerated_files_are_the_committed_ones(regenerated):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("index", range(11))
-def test_regenerated_vector_layers_are_identical(regenerated, index):
+@pytest.mark.parametrize(("path", "layer"), VECTOR_LAYERS,
+                         ids=[layer or path for path, layer in VECTOR_LAYERS])
+def test_regenerated_vector_layers_are_identical(regenerated, path, layer):
     """Every vector layer regenerates with the same attributes and exact geometries."""
-    path, layer = _vector_sources(DEMO)[index]
-    new_path, _ = _vector_sources(regenerated)[index]
-    old = pyogrio.read_dataframe(path, layer=layer)
-    new = pyogrio.read_dataframe(new_path, layer=layer)
+    old = pyogrio.read_dataframe(DEMO / path, layer=layer)
+    new = pyogrio.read_dataframe(regenerated / path, layer=layer)
     pd.testing.assert_frame_equal(old.drop(columns="geometry"), new.drop(columns="geometry"))
     assert list(shapely.to_wkb(old.geometry.values)) == list(shapely.to_wkb(new.geometry.values))
     assert old.crs == new.crs
@@ -141,8 +139,8 @@ def test_dem_format():
 
 def test_every_layer_is_non_empty():
     """Every layer of every file holds features."""
-    for path, layer in _vector_sources(DEMO):
-        assert pyogrio.read_info(path, layer=layer)["features"] > 0, (path, layer)
+    for path, layer in VECTOR_LAYERS:
+        assert pyogrio.read_info(DEMO / path, layer=layer)["features"] > 0, (path, layer)
 
 
 def test_population_of_a_small_town():
