@@ -123,6 +123,19 @@ def test_mass_balance_closes(case):
         assert balance.rain_m3 > 0
 
 
+@pytest.mark.parametrize("shape", [(1, 1), (1, 7), (7, 1), (2, 2), (2, 3), (3, 2)])
+def test_tiny_grids_conserve_water(shape):
+    """Grids one or two cells wide run, with every edge free, and conserve water."""
+    bed = np.linspace(0.0, 0.5, shape[0] * shape[1]).reshape(shape)
+    rain = Hyetograph([0, 600], [100.0])
+    for edges in ({}, dict.fromkeys(("west", "east", "north", "south"))):
+        sol = solve_flood(bed, DX, 1200.0, initial_depth_m=0.3, rainfall=rain,
+                          free_outflow=edges)
+        assert abs(sol.mass_balance.relative_error) < 1e-12
+        assert np.isfinite(sol.final_depth_m).all() and (sol.final_depth_m >= 0).all()
+        assert (sol.mass_balance.outflow_m3 > 0) == bool(edges)
+
+
 def test_free_outflow_drains_a_slope():
     """Water running down a slope leaves through a free edge and is stopped by a closed one."""
     bed = np.tile(5.0 - 0.01 * DX * np.arange(40), (5, 1))
@@ -222,6 +235,12 @@ def test_froude_limiter_slows_steep_streets():
     free = solve_flood(bed, DX, 120.0, manning_n=0.013, initial_depth_m=depth,
                        settings=SolverSettings(froude_max=None))
     assert capped.max_velocity_ms.max() < free.max_velocity_ms.max()
+
+    def froude(sol):
+        wet = sol.max_depth_m > 0.05
+        return (sol.max_velocity_ms[wet] / np.sqrt(9.81 * sol.max_depth_m[wet])).max()
+
+    assert froude(capped) <= 1.0 + 1e-9 < 1.2 < froude(free)
     assert abs(capped.mass_balance.relative_error) < 1e-9
 
 

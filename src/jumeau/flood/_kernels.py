@@ -88,7 +88,8 @@ def _face_discharge(za, zb, ha, hb, na, nb, q0, q_prev, q_next, open_prev, open_
                     params):
     """New discharge of one face between cells ``a`` and ``b`` (positive from ``a`` to
     ``b``): de Almeida et al. (2012) eq. 23 with Bates et al. (2010) friction and the
-    Froude cap; 0 where the face flow depth is below ``h_min``. Free of branches."""
+    Froude cap; 0 where the face flow depth is below ``h_min``. Free of branches.
+    Returns the discharge and the face flow depth (1 where dry, to divide by)."""
     dx, g, theta, h_min, froude_max = params[0], params[1], params[2], params[4], params[5]
     ea = za + ha
     eb = zb + hb
@@ -109,34 +110,34 @@ def _face_discharge(za, zb, ha, hb, na, nb, q0, q_prev, q_next, open_prev, open_
          / (h2 + g * dt * n_face * n_face * abs(q0) * _inv_cbrt(hs)))
     q_cap = froude_max * hs * np.sqrt(g * hs)
     q = min(max(q, -q_cap), q_cap)
-    return q if wet else 0.0
+    return (q if wet else 0.0), hs
 
 
 @njit(**_KW)
-def _x_faces(i, a, b, z, h, n, qx, qx_new, dt, params):
+def _x_faces(i, a, b, z, h, n, qx, qx_new, hx, dt, params):
     """Interior x-faces ``a..b`` of row ``i``, with ``2 <= a`` and ``b <= nx - 2`` (their
     neighbour faces are interior too)."""
     iu = np.uint64(i)
     for j in range(np.uint64(a), np.uint64(b) + _U1):
-        qx_new[iu, j] = _face_discharge(
+        qx_new[iu, j], hx[iu, j] = _face_discharge(
             z[iu, j - _U1], z[iu, j], h[iu, j - _U1], h[iu, j], n[iu, j - _U1], n[iu, j],
             qx[iu, j], qx[iu, j - _U1], qx[iu, j + _U1], z[iu, j - _U2] < _INF,
             z[iu, j + _U1] < _INF, dt, params)
 
 
 @njit(**_KW)
-def _x_face_at(i, j, z, h, n, qx, qx_new, open_w, open_e, dt, params):
+def _x_face_at(i, j, z, h, n, qx, qx_new, hx, open_w, open_e, dt, params):
     """One interior x-face, any ``1 <= j <= nx - 1``, with the edges as neighbours."""
     nx = h.shape[1]
     open_prev = z[i, j - 2] < _INF if j >= 2 else open_w
     open_next = z[i, j + 1] < _INF if j <= nx - 2 else open_e
-    qx_new[i, j] = _face_discharge(z[i, j - 1], z[i, j], h[i, j - 1], h[i, j], n[i, j - 1],
-                                   n[i, j], qx[i, j], qx[i, j - 1], qx[i, j + 1], open_prev,
-                                   open_next, dt, params)
+    qx_new[i, j], hx[i, j] = _face_discharge(
+        z[i, j - 1], z[i, j], h[i, j - 1], h[i, j], n[i, j - 1], n[i, j], qx[i, j],
+        qx[i, j - 1], qx[i, j + 1], open_prev, open_next, dt, params)
 
 
 @njit(**_KW)
-def _y_faces(i, a, b, z, h, n, qy, qy_new, open_n, open_s, dt, params):
+def _y_faces(i, a, b, z, h, n, qy, qy_new, hy, open_n, open_s, dt, params):
     """The y-faces ``a..b`` between rows ``i - 1`` and ``i`` (``1 <= i <= ny - 1``)."""
     ny = h.shape[0]
     # the rows beyond, whose cells tell whether the neighbour faces are walls; at the
@@ -150,7 +151,7 @@ def _y_faces(i, a, b, z, h, n, qy, qy_new, open_n, open_s, dt, params):
     for j in range(np.uint64(a), np.uint64(b) + _U1):
         open_prev = (z[ip, j] < _INF) if prev_is_row else open_n
         open_next = (z[inx, j] < _INF) if next_is_row else open_s
-        qy_new[iu, j] = _face_discharge(
+        qy_new[iu, j], hy[iu, j] = _face_discharge(
             z[iu1, j], z[iu, j], h[iu1, j], h[iu, j], n[iu1, j], n[iu, j], qy[iu, j],
             qy[iu1, j], qy[iu + _U1, j], open_prev, open_next, dt, params)
 
@@ -171,8 +172,14 @@ def _outflow(q0_out, h_edge, slope_out, n_cell, dt, params):
 
 
 @njit(**_KW)
-def _faces_row(i, r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, edge_open, edge_slopes, dt,
-               params):
+def _edge_depth(h_edge, params):
+    """Flow depth of an edge face (that of its cell), 1 where it carries nothing."""
+    return h_edge if h_edge > params[4] else 1.0
+
+
+@njit(**_KW)
+def _faces_row(i, r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, hx, hy, edge_open,
+               edge_slopes, dt, params):
     """Momentum update of the faces owned by row ``i``: the x-faces of its range and
     the y-faces on its northern side (plus the southern edge for the last row)."""
     ny, nx = h.shape
@@ -186,21 +193,23 @@ def _faces_row(i, r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, edge_open, edge_s
         a = max(lo, 2)
         b = min(hi + 1, nx - 2)
         if a <= b:
-            _x_faces(i, a, b, z, h, n, qx, qx_new, dt, params)
+            _x_faces(i, a, b, z, h, n, qx, qx_new, hx, dt, params)
         if lo <= 1 and nx >= 2:
-            _x_face_at(i, 1, z, h, n, qx, qx_new, open_w, open_e, dt, params)
+            _x_face_at(i, 1, z, h, n, qx, qx_new, hx, open_w, open_e, dt, params)
         if hi + 1 >= nx - 1 and nx >= 3:
-            _x_face_at(i, nx - 1, z, h, n, qx, qx_new, open_w, open_e, dt, params)
+            _x_face_at(i, nx - 1, z, h, n, qx, qx_new, hx, open_w, open_e, dt, params)
         if lo == 0:
             q = 0.0
             if open_w:
                 q = -_outflow(-qx[i, 0], h[i, 0], slope_w[i], n[i, 0], dt, params)
             qx_new[i, 0] = q
+            hx[i, 0] = _edge_depth(h[i, 0], params)
         if hi == nx - 1:
             q = 0.0
             if open_e:
                 q = _outflow(qx[i, nx], h[i, nx - 1], slope_e[i], n[i, nx - 1], dt, params)
             qx_new[i, nx] = q
+            hx[i, nx] = _edge_depth(h[i, nx - 1], params)
 
     if i == 0:
         for j in range(lo, hi + 1):
@@ -208,18 +217,20 @@ def _faces_row(i, r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, edge_open, edge_s
             if open_n:
                 q = -_outflow(-qy[0, j], h[0, j], slope_n[j], n[0, j], dt, params)
             qy_new[0, j] = q
+            hy[0, j] = _edge_depth(h[0, j], params)
     else:
         # y-faces between rows i - 1 and i, over the hull of both rows' ranges
         a = min(lo, r_lo[i - 1])
         b = max(hi, r_hi[i - 1])
         if a <= b:
-            _y_faces(i, a, b, z, h, n, qy, qy_new, open_n, open_s, dt, params)
+            _y_faces(i, a, b, z, h, n, qy, qy_new, hy, open_n, open_s, dt, params)
     if i == ny - 1:
         for j in range(lo, hi + 1):
             q = 0.0
             if open_s:
                 q = _outflow(qy[ny, j], h[i, j], slope_s[j], n[i, j], dt, params)
             qy_new[ny, j] = q
+            hy[ny, j] = _edge_depth(h[i, j], params)
 
 
 # --------------------------------------------------------------------------- limiter
@@ -256,9 +267,9 @@ def _limited(q, ratio_low, ratio_high):
 
 
 @njit(**_KW)
-def _continuity_cells(i, lo, hi, z, h, qx, qy, qx_new, qy_new, ratio, diag, rain_uniform_ms,
-                      rain_ms, rain_by_cell, infiltration_ms, infiltrated, infiltration_on,
-                      dt, k_dt, t_new, arrival_depth, velocity_depth):
+def _continuity_cells(i, lo, hi, z, h, qx, qy, qx_new, qy_new, hx, hy, ratio, diag,
+                      rain_uniform_ms, rain_ms, rain_by_cell, infiltration_ms, infiltrated,
+                      infiltration_on, dt, k_dt, t_new, arrival_depth, velocity_depth):
     """Depth update of cells ``lo..hi`` of row ``i`` (limited fluxes, rain,
     infiltration, diagnostics); writes the limited discharge of each cell's western
     and northern faces. Returns the largest new depth, as the bits of a double (they
@@ -298,10 +309,21 @@ def _continuity_cells(i, lo, hi, z, h, qx, qy, qx_new, qy_new, ratio, diag, rain
         t_max[iu, j] = t_new if deeper else t_max[iu, j]
         arrived = (hn > arrival_depth) and np.isnan(arrival[iu, j])
         arrival[iu, j] = t_new if arrived else arrival[iu, j]
-        # squared speed of the mean face discharges over the depth: (|2q| / 2h)²
-        qu = fw + fe
-        qv = fn + fs
-        speed2 = (qu * qu + qv * qv) / (4.0 * hn * hn)
+        # squared speed from the mean of the face velocities (discharge over face flow
+        # depth, which the Froude cap bounds), with a single division:
+        # u = (fw / hw + fe / he) / 2 = nu / du, and the same for v
+        hw = hx[iu, j]
+        he = hx[iu, j + _U1]
+        hnf = hy[iu, j]
+        hsf = hy[iu + _U1, j]
+        nu = fw * he + fe * hw
+        du = 2.0 * hw * he
+        nv = fn * hsf + fs * hnf
+        dv = 2.0 * hnf * hsf
+        a = nu * dv
+        b = nv * du
+        d = du * dv
+        speed2 = (a * a + b * b) / (d * d)
         faster = (hn > velocity_depth) and (speed2 > max_speed2[iu, j])
         max_speed2[iu, j] = speed2 if faster else max_speed2[iu, j]
         is_wet = hn > 0.0
@@ -312,7 +334,7 @@ def _continuity_cells(i, lo, hi, z, h, qx, qy, qx_new, qy_new, ratio, diag, rain
 
 
 @njit(**_KW)
-def _continuity_row(i, r_lo, r_hi, z, h, qx, qy, qx_new, qy_new, ratio, diag,
+def _continuity_row(i, r_lo, r_hi, z, h, qx, qy, qx_new, qy_new, hx, hy, ratio, diag,
                     rain_uniform_ms, rain_ms, rain_by_cell, infiltration_ms, infiltrated,
                     infiltration_on, row_out, row_top, new_lo, new_hi, dt, t_new, params,
                     thresholds, edge_open):
@@ -330,8 +352,8 @@ def _continuity_row(i, r_lo, r_hi, z, h, qx, qy, qx_new, qy_new, ratio, diag,
         return
     dx = params[0]
     top, wet_lo, wet_end = _continuity_cells(
-        i, lo, hi, z, h, qx, qy, qx_new, qy_new, ratio, diag, rain_uniform_ms, rain_ms,
-        rain_by_cell, infiltration_ms, infiltrated, infiltration_on, dt, dt / dx, t_new,
+        i, lo, hi, z, h, qx, qy, qx_new, qy_new, hx, hy, ratio, diag, rain_uniform_ms,
+        rain_ms, rain_by_cell, infiltration_ms, infiltrated, infiltration_on, dt, dt / dx, t_new,
         thresholds[0], thresholds[1])
     qx[i, hi + 1] = _limited(qx_new[i, hi + 1], ratio[i + 1, hi + 1], ratio[i + 1, hi + 2])
     if i == ny - 1:
@@ -362,18 +384,18 @@ def _continuity_row(i, r_lo, r_hi, z, h, qx, qy, qx_new, qy_new, ratio, diag,
 
 
 @njit(**_KW)
-def _faces_serial(rows, n_rows, r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, edge_open,
-                  edge_slopes, dt, params):
+def _faces_serial(rows, n_rows, r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, hx, hy,
+                  edge_open, edge_slopes, dt, params):
     for k in range(n_rows):
-        _faces_row(rows[k], r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, edge_open,
+        _faces_row(rows[k], r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, hx, hy, edge_open,
                    edge_slopes, dt, params)
 
 
 @njit(parallel=True, **_KW)
-def _faces_parallel(rows, n_rows, r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, edge_open,
-                    edge_slopes, dt, params):
+def _faces_parallel(rows, n_rows, r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, hx, hy,
+                    edge_open, edge_slopes, dt, params):
     for k in prange(n_rows):
-        _faces_row(rows[k], r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, edge_open,
+        _faces_row(rows[k], r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, hx, hy, edge_open,
                    edge_slopes, dt, params)
 
 
@@ -390,24 +412,24 @@ def _limiter_parallel(rows, n_rows, r_lo, r_hi, h, qx_new, qy_new, ratio, dt, dx
 
 
 @njit(**_KW)
-def _continuity_serial(rows, n_rows, r_lo, r_hi, z, h, qx, qy, qx_new, qy_new, ratio, diag,
-                       rain_uniform_ms, rain_ms, rain_by_cell, infiltration_ms, infiltrated,
-                       infiltration_on, row_out, row_top, new_lo, new_hi, dt, t_new, params,
-                       thresholds, edge_open):
+def _continuity_serial(rows, n_rows, r_lo, r_hi, z, h, qx, qy, qx_new, qy_new, hx, hy, ratio,
+                       diag, rain_uniform_ms, rain_ms, rain_by_cell, infiltration_ms,
+                       infiltrated, infiltration_on, row_out, row_top, new_lo, new_hi, dt,
+                       t_new, params, thresholds, edge_open):
     for k in range(n_rows):
-        _continuity_row(rows[k], r_lo, r_hi, z, h, qx, qy, qx_new, qy_new, ratio, diag,
+        _continuity_row(rows[k], r_lo, r_hi, z, h, qx, qy, qx_new, qy_new, hx, hy, ratio, diag,
                         rain_uniform_ms, rain_ms, rain_by_cell, infiltration_ms, infiltrated,
                         infiltration_on, row_out, row_top, new_lo, new_hi, dt, t_new, params,
                         thresholds, edge_open)
 
 
 @njit(parallel=True, **_KW)
-def _continuity_parallel(rows, n_rows, r_lo, r_hi, z, h, qx, qy, qx_new, qy_new, ratio,
-                         diag, rain_uniform_ms, rain_ms, rain_by_cell, infiltration_ms, infiltrated,
-                         infiltration_on, row_out, row_top, new_lo, new_hi, dt, t_new,
-                         params, thresholds, edge_open):
+def _continuity_parallel(rows, n_rows, r_lo, r_hi, z, h, qx, qy, qx_new, qy_new, hx, hy,
+                         ratio, diag, rain_uniform_ms, rain_ms, rain_by_cell, infiltration_ms,
+                         infiltrated, infiltration_on, row_out, row_top, new_lo, new_hi, dt,
+                         t_new, params, thresholds, edge_open):
     for k in prange(n_rows):
-        _continuity_row(rows[k], r_lo, r_hi, z, h, qx, qy, qx_new, qy_new, ratio, diag,
+        _continuity_row(rows[k], r_lo, r_hi, z, h, qx, qy, qx_new, qy_new, hx, hy, ratio, diag,
                         rain_uniform_ms, rain_ms, rain_by_cell, infiltration_ms, infiltrated,
                         infiltration_on, row_out, row_top, new_lo, new_hi, dt, t_new, params,
                         thresholds, edge_open)
@@ -503,7 +525,7 @@ def advance(t_start, t_end, z, n, state, diag, wet, work_int, row_out, row_top,
     outflow]`` (infiltration is accumulated per cell, in m, in ``infiltrated``);
     ``counters`` accumulates ``[steps, cell_updates]``.
     """
-    h, qx, qy, qx_new, qy_new, ratio = state
+    h, qx, qy, qx_new, qy_new, hx, hy, ratio = state
     w_lo, w_hi, wp_lo, wp_hi, _, _ = wet
     u_lo, u_hi, r_lo, r_hi, rows, new_lo, new_hi = work_int
     dx, g, alpha, dt_max = params[0], params[1], params[3], params[6]
@@ -543,19 +565,19 @@ def advance(t_start, t_end, z, n, state, diag, wet, work_int, row_out, row_top,
 
         n_rows, n_cells = _active_ranges(wet, raining, u_lo, u_hi, r_lo, r_hi, rows, nx)
         if n_cells >= parallel_min_cells:
-            _faces_parallel(rows, n_rows, r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new,
-                            edge_open, edge_slopes, dt, params)
+            _faces_parallel(rows, n_rows, r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, hx,
+                            hy, edge_open, edge_slopes, dt, params)
             _limiter_parallel(rows, n_rows, r_lo, r_hi, h, qx_new, qy_new, ratio, dt, dx)
-            _continuity_parallel(rows, n_rows, r_lo, r_hi, z, h, qx, qy, qx_new, qy_new,
+            _continuity_parallel(rows, n_rows, r_lo, r_hi, z, h, qx, qy, qx_new, qy_new, hx, hy,
                                  ratio, diag, rain_uniform_ms, rain_ms, rain_by_cell,
                                  infiltration_ms, infiltrated, infiltration_on, row_out,
                                  row_top, new_lo, new_hi, dt, t_new, params, thresholds,
                                  edge_open)
         else:
-            _faces_serial(rows, n_rows, r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new,
+            _faces_serial(rows, n_rows, r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, hx, hy,
                           edge_open, edge_slopes, dt, params)
             _limiter_serial(rows, n_rows, r_lo, r_hi, h, qx_new, qy_new, ratio, dt, dx)
-            _continuity_serial(rows, n_rows, r_lo, r_hi, z, h, qx, qy, qx_new, qy_new,
+            _continuity_serial(rows, n_rows, r_lo, r_hi, z, h, qx, qy, qx_new, qy_new, hx, hy,
                                ratio, diag, rain_uniform_ms, rain_ms, rain_by_cell,
                                infiltration_ms, infiltrated, infiltration_on, row_out,
                                row_top, new_lo, new_hi, dt, t_new, params, thresholds,

@@ -93,8 +93,8 @@ _BYTES_PER_CELL = 16 * 8 + 1
 """Memory per cell at most: 16 float64 grids (inputs copied, state, diagnostics,
 results, infiltration and rain grids) and the blocked mask."""
 
-_BYTES_PER_FACE = 2 * 8
-"""Memory per face: the discharge and its new value (float64)."""
+_BYTES_PER_FACE = 3 * 8
+"""Memory per face: the discharge, its new value and the face flow depth (float64)."""
 
 _MM_H_TO_M_S = 1.0 / 3.6e6
 
@@ -267,7 +267,7 @@ class SolverSettings:
     velocity_min_depth_m: float = 0.01
     gravity_ms2: float = 9.81
     n_threads: int | None = None
-    parallel_min_cells: int = 20_000
+    parallel_min_cells: int = 50_000
 
 
 # --------------------------------------------------------------------------- outputs
@@ -333,8 +333,9 @@ class FloodSolution:
     max_depth_m: NDArray[np.float64]
     """Largest water depth reached in each cell (m)."""
     max_velocity_ms: NDArray[np.float64]
-    """Largest cell speed (m/s), from the mean face discharges over the depth; 0 where the
-    depth never exceeded ``velocity_min_depth_m``."""
+    """Largest cell speed (m/s): the norm of the mean velocities of the cell's two x-faces
+    and two y-faces (face discharge over face flow depth); 0 where the depth never
+    exceeded ``velocity_min_depth_m``."""
     arrival_time_s: NDArray[np.float64]
     """First time the depth exceeded ``arrival_depth_m`` (s); NaN where it never did."""
     time_of_max_depth_s: NDArray[np.float64]
@@ -395,7 +396,7 @@ def estimate_memory_bytes(shape: tuple[int, int], n_snapshots: int = 0,
     Examples
     --------
     >>> estimate_memory_bytes((1000, 1000), n_snapshots=10) // 1_000_000
-    201
+    217
     """
     ny, nx = int(shape[0]), int(shape[1])
     cells = ny * nx
@@ -585,8 +586,9 @@ def solve_flood(
     z_open = bed.copy()  # the bed of blocked cells, used when they open
     h = depth0
     ratio = np.ones((ny + 2, nx + 2))  # with a halo of ones, see _kernels._limiter_row
+    # discharges, their new values and the face flow depths (1 where dry)
     state = (h, np.zeros((ny, nx + 1)), np.zeros((ny + 1, nx)), np.zeros((ny, nx + 1)),
-             np.zeros((ny + 1, nx)), ratio)
+             np.zeros((ny + 1, nx)), np.ones((ny, nx + 1)), np.ones((ny + 1, nx)), ratio)
     max_depth = h.copy()
     time_of_max = np.where(h > 0, 0.0, np.nan)
     arrival = np.where(h > settings.arrival_depth_m, 0.0, np.nan)
