@@ -312,10 +312,10 @@ def _continuity_cells(i, lo, hi, z, h, qx, qy, qx_new, qy_new, hx, hy, ratio, di
         # squared speed from the mean of the face velocities (discharge over face flow
         # depth, which the Froude cap bounds), with a single division:
         # u = (fw / hw + fe / he) / 2 = nu / du, and the same for v
-        hw = hx[iu, j]
-        he = hx[iu, j + _U1]
-        hnf = hy[iu, j]
-        hsf = hy[iu + _U1, j]
+        hw = np.float64(hx[iu, j])
+        he = np.float64(hx[iu, j + _U1])
+        hnf = np.float64(hy[iu, j])
+        hsf = np.float64(hy[iu + _U1, j])
         nu = fw * he + fe * hw
         du = 2.0 * hw * he
         nv = fn * hsf + fs * hnf
