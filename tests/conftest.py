@@ -24,6 +24,18 @@ def shared_data() -> Path:
     return SHARED
 
 
+@pytest.fixture(scope="session")
+def tiny_site(tmp_path_factory) -> Path:
+    """A tiny territory written in jumeau's input formats (see tests/tiny.py): its
+    manifest, written once per session."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from tiny import write_tiny_site
+
+    return write_tiny_site(tmp_path_factory.mktemp("tiny"))
+
+
 @pytest.fixture
 def manifest(shared_data: Path):
     """Path of a test manifest for a real data set (they point into ../shared/data)."""

@@ -90,3 +90,18 @@ def fmt_number(value: float, lang: str | None = None, decimals: int = 0) -> str:
     if (lang or current_language()) == "fr":
         text = text.replace(",", "\u202f").replace(".", ",")
     return text
+
+
+def number_text(value: float, decimals: int | None = None) -> Text:
+    """A number as a :class:`Text`, written the French and the English way (0,3 / 0.3).
+
+    ``decimals`` defaults to as few as write the value (up to 2).
+
+    Examples
+    --------
+    >>> number_text(0.25).render("fr"), number_text(1.0).render("en")
+    ('0,25', '1')
+    """
+    if decimals is None:
+        decimals = next((d for d in range(3) if abs(round(value, d) - value) < 1e-9), 2)
+    return Text(fmt_number(value, "fr", decimals), fmt_number(value, "en", decimals))

@@ -21,6 +21,7 @@ LAYER_LABELS = {
     "population": Text("carreaux INSEE", "INSEE cells"),
     "boundary": Text("limite communale", "boundary"),
     "facilities": Text("équipements", "facilities"),
+    "structures": Text("ouvrages (murs, digues)", "structures (walls, levees)"),
 }
 
 

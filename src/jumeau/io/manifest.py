@@ -52,17 +52,7 @@ MANIFEST_NAME = "territory.yaml"
 #: Geometry dimension each layer must have (0 points, 1 lines, 2 areas); None = any.
 LAYER_DIMENSIONS = {"buildings": (2,), "roads": (1,), "water": (1, 2), "vegetation": (0, 1, 2),
                     "flood_zones": (2,), "population": (2,), "boundary": (2,),
-                    "facilities": (0, 1, 2)}
-
-LAYER_LABELS = {
-    "buildings": Text("bâtiments", "buildings"), "roads": Text("routes", "roads"),
-    "water": Text("eau", "water"), "vegetation": Text("végétation", "vegetation"),
-    "flood_zones": Text("zones inondables", "flood zones"),
-    "population": Text("carreaux de population", "population cells"),
-    "boundary": Text("limite communale", "boundary"),
-    "facilities": Text("équipements", "facilities"),
-}
-
+                    "facilities": (0, 1, 2), "structures": (1, 2)}
 
 class LayerSource(BaseModel):
     """One file feeding a layer."""
@@ -119,6 +109,7 @@ class Layers(BaseModel):
     facilities: OneOrMany | None = None
     flood_zones: OneOrMany | None = None
     population: OneOrMany | None = None
+    structures: OneOrMany | None = None
     dem: DemSource | None = None
 
 

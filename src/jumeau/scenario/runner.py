@@ -13,9 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
+from jumeau.errors import JumeauError
 from jumeau.i18n import Text, current_language
 from jumeau.io import manifest, outputs
-from jumeau.scenario import measures as measures_module
 from jumeau.scenario import registry
 from jumeau.scenario.result import Result, indicator_dict
 from jumeau.scenario.spec import Scenario
@@ -83,7 +83,16 @@ def check_needs(scenario: Scenario, territory: Territory) -> None:
 
 
 def apply_measures(territory: Territory, scenario: Scenario) -> Territory:
-    return measures_module.apply_all(territory, scenario.measures)
+    """Apply the scenario's measures in order; an error names the measure at fault."""
+    for i, measure in enumerate(scenario.measures):
+        try:
+            territory = measure.apply(territory)
+        except JumeauError as err:
+            # Measures name their own field ("measures.wall.line"): add the index.
+            last = err.field.rsplit(".", 1)[-1] if err.field else ""
+            err.field = f"measures.{i}" + (f".{last}" if last else "")
+            raise scenario.locate(err) from None
+    return territory
 
 
 def simulate(territory: Territory, scenario: Scenario, progress=None) -> dict[str, Result]:
@@ -93,7 +102,11 @@ def simulate(territory: Territory, scenario: Scenario, progress=None) -> dict[st
         if progress:
             progress(name)
         kind = registry.get(name)
-        results[name] = kind.run(territory, params, seed=derive_seed(scenario.spec.seed, name))
+        try:
+            results[name] = kind.run(territory, params,
+                                     seed=derive_seed(scenario.spec.seed, name))
+        except JumeauError as err:
+            raise scenario.locate(err) from None
     return results
 
 
@@ -152,7 +165,10 @@ def run(scenario: Scenario, *, out_dir: Path | None = None, lang: str | None = N
     say = progress or (lambda _msg: None)
     say(Text("chargement du territoire", "loading the territory"))
     territory = load_territory(scenario.territory_source())
-    check_needs(scenario, territory)
+    try:
+        check_needs(scenario, territory)
+    except JumeauError as err:
+        raise scenario.locate(err) from None
     territory = apply_measures(territory, scenario)
     results = simulate(territory, scenario, progress=lambda k: say(
         Text("simulation « {k} »", "simulation '{k}'").format(k=k)))

@@ -58,6 +58,17 @@ class Scenario(BaseModel):
     path: Path
     measures: list[Any]
     simulations: dict[str, BaseModel]
+    lines: dict = {}
+
+    def locate(self, err: JumeauError) -> JumeauError:
+        """Point an error raised while running (field ``simulate.flood.inflows.0.point``)
+        at this file and the line of that field."""
+        if err.path is None:
+            err.path = self.path
+            if err.field and err.line is None:
+                loc = tuple(int(p) if p.isdigit() else p for p in err.field.split("."))
+                err.line = line_of(self.lines, loc)
+        return err
 
     @property
     def name(self) -> str:
@@ -99,7 +110,8 @@ def read_scenario(path: str | Path, *, seed: int | None = None) -> Scenario:
     _check_territory(spec, path, lines)
     simulations = _simulations(spec, path, lines)
     measures = [_measure(item, i, path, lines) for i, item in enumerate(spec.measures)]
-    return Scenario(spec=spec, path=path, measures=measures, simulations=simulations)
+    return Scenario(spec=spec, path=path, measures=measures, simulations=simulations,
+                    lines=lines)
 
 
 def _check_territory(spec: ScenarioSpec, path: Path, lines: Lines) -> None:

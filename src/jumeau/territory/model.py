@@ -37,6 +37,9 @@ class Territory:
         Its projected, metric CRS (Lambert-93 by default).
     buildings, roads, water, vegetation, flood_zones, population, boundary, facilities
         Canonical layers.
+    structures
+        Walls, levees, breaches and other changes made by measures (drawn on maps, read
+        by the flood model for their failures).
     terrain
         The DEM, or None.
     sources
@@ -55,6 +58,7 @@ class Territory:
     population: gpd.GeoDataFrame | None = None
     boundary: gpd.GeoDataFrame | None = None
     facilities: gpd.GeoDataFrame | None = None
+    structures: gpd.GeoDataFrame | None = None
     terrain: Terrain | None = None
     sources: dict[str, str] = field(default_factory=dict)
     notes: list[Text] = field(default_factory=list)

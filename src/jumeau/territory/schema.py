@@ -46,6 +46,9 @@ LAND_COVERS = ("forest", "woodland", "hedge", "trees", "park", "grass", "farmlan
                "orchard", "vineyard", "scrub", "wetland", "garden", "cemetery",
                "sports", "sealed", "unknown")
 
+#: Hydraulic structures and changes drawn from measures (``structures.kind``).
+STRUCTURE_KINDS = ("wall", "levee", "breach", "removed", "raised_floor")
+
 #: PPRI-style hazard classes (``flood_zones.hazard``).
 HAZARD_CLASSES = ("faible", "moyen", "fort", "tres_fort", "unknown")
 
@@ -157,6 +160,15 @@ SCHEMAS: dict[str, dict[str, Column]] = {
     "facilities": _cols(
         Column("facility", "str", "other", f"one of {FACILITIES}"),
         Column("name", "str", "", "name of the facility"),
+    ),
+    "structures": _cols(
+        Column("kind", "str", "wall", f"one of {STRUCTURE_KINDS}"),
+        Column("name", "str", "", "label"),
+        Column("crest_height_m", "float64", np.nan, "height above the ground"),
+        Column("crest_z_m", "float64", np.nan, "crest altitude"),
+        Column("fails_at_s", "float64", np.nan, "when it gives way (s from the start)"),
+        Column("fail_width_m", "float64", np.nan, "length of the breach when it fails"),
+        Column("bottom_z_m", "float64", np.nan, "ground level of the breach"),
     ),
 }
 
