@@ -379,16 +379,41 @@ def _continuity_row(i, r_lo, r_hi, z, h, qx, qy, qx_new, qy_new, hx, hy, ratio, 
 
 
 # --------------------------------------------------------------------------- passes
-# Each pass exists twice, serial and parallel, around the same per-row function: small
-# active regions do not pay the thread start-up, large ones use every allowed core.
+# On one thread, a single sweep down the rows does the three passes with a lag of one
+# row each (faces of row m, limiter of row m - 1, continuity of row m - 2), so a row's
+# data is still in cache when the next pass needs it. On several threads, each pass is
+# a parallel loop over rows. Both call the same per-row functions in an order that
+# respects their dependencies, so they give the same bits.
 
 
 @njit(**_KW)
-def _faces_serial(rows, n_rows, r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, hx, hy,
-                  edge_open, edge_slopes, dt, params):
-    for k in range(n_rows):
-        _faces_row(rows[k], r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, hx, hy, edge_open,
-                   edge_slopes, dt, params)
+def _step_serial(rows, n_rows, r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, hx, hy, ratio,
+                 diag, rain_uniform_ms, rain_ms, rain_by_cell, infiltration_ms, infiltrated,
+                 infiltration_on, row_out, row_top, new_lo, new_hi, edge_open, edge_slopes,
+                 dt, t_new, params, thresholds):
+    """One step on one thread. Row ``i``'s continuity overwrites ``h[i]``, ``qx[i]`` and
+    ``qy[i]``, which the faces of rows ``i``, ``i + 1`` and the limiter of row ``i``
+    read: they run before it, one and two iterations earlier."""
+    if n_rows == 0:
+        return
+    first = rows[0]
+    last = rows[n_rows - 1]
+    dx = params[0]
+    k = 0  # next entry of rows for the faces
+    c = 0  # next entry of rows for the continuity
+    for m in range(first, last + 3):
+        if k < n_rows and rows[k] == m:
+            _faces_row(m, r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, hx, hy, edge_open,
+                       edge_slopes, dt, params)
+            k += 1
+        if first <= m - 1 <= last:
+            _limiter_row(m - 1, r_lo, r_hi, h, qx_new, qy_new, ratio, dt, dx)
+        if c < n_rows and rows[c] == m - 2:
+            _continuity_row(m - 2, r_lo, r_hi, z, h, qx, qy, qx_new, qy_new, hx, hy, ratio,
+                            diag, rain_uniform_ms, rain_ms, rain_by_cell, infiltration_ms,
+                            infiltrated, infiltration_on, row_out, row_top, new_lo, new_hi,
+                            dt, t_new, params, thresholds, edge_open)
+            c += 1
 
 
 @njit(parallel=True, **_KW)
@@ -399,28 +424,10 @@ def _faces_parallel(rows, n_rows, r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, h
                    edge_slopes, dt, params)
 
 
-@njit(**_KW)
-def _limiter_serial(rows, n_rows, r_lo, r_hi, h, qx_new, qy_new, ratio, dt, dx):
-    for k in range(n_rows):
-        _limiter_row(rows[k], r_lo, r_hi, h, qx_new, qy_new, ratio, dt, dx)
-
-
 @njit(parallel=True, **_KW)
 def _limiter_parallel(rows, n_rows, r_lo, r_hi, h, qx_new, qy_new, ratio, dt, dx):
     for k in prange(n_rows):
         _limiter_row(rows[k], r_lo, r_hi, h, qx_new, qy_new, ratio, dt, dx)
-
-
-@njit(**_KW)
-def _continuity_serial(rows, n_rows, r_lo, r_hi, z, h, qx, qy, qx_new, qy_new, hx, hy, ratio,
-                       diag, rain_uniform_ms, rain_ms, rain_by_cell, infiltration_ms,
-                       infiltrated, infiltration_on, row_out, row_top, new_lo, new_hi, dt,
-                       t_new, params, thresholds, edge_open):
-    for k in range(n_rows):
-        _continuity_row(rows[k], r_lo, r_hi, z, h, qx, qy, qx_new, qy_new, hx, hy, ratio, diag,
-                        rain_uniform_ms, rain_ms, rain_by_cell, infiltration_ms, infiltrated,
-                        infiltration_on, row_out, row_top, new_lo, new_hi, dt, t_new, params,
-                        thresholds, edge_open)
 
 
 @njit(parallel=True, **_KW)
@@ -574,14 +581,10 @@ def advance(t_start, t_end, z, n, state, diag, wet, work_int, row_out, row_top,
                                  row_top, new_lo, new_hi, dt, t_new, params, thresholds,
                                  edge_open)
         else:
-            _faces_serial(rows, n_rows, r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, hx, hy,
-                          edge_open, edge_slopes, dt, params)
-            _limiter_serial(rows, n_rows, r_lo, r_hi, h, qx_new, qy_new, ratio, dt, dx)
-            _continuity_serial(rows, n_rows, r_lo, r_hi, z, h, qx, qy, qx_new, qy_new, hx, hy,
-                               ratio, diag, rain_uniform_ms, rain_ms, rain_by_cell,
-                               infiltration_ms, infiltrated, infiltration_on, row_out,
-                               row_top, new_lo, new_hi, dt, t_new, params, thresholds,
-                               edge_open)
+            _step_serial(rows, n_rows, r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, hx, hy,
+                         ratio, diag, rain_uniform_ms, rain_ms, rain_by_cell, infiltration_ms,
+                         infiltrated, infiltration_on, row_out, row_top, new_lo, new_hi,
+                         edge_open, edge_slopes, dt, t_new, params, thresholds)
 
         # serial reductions, in row order
         for i in range(ny):

@@ -48,10 +48,10 @@ Choices worth knowing
 Threads
 -------
 The time loop uses numba's thread pool for large active regions (at least
-``SolverSettings.parallel_min_cells`` cells), a serial loop below. The number of
-threads is ``SolverSettings.n_threads``, never more than ``NUMBA_NUM_THREADS`` (numba's
-pool size, which defaults to the number of CPUs) nor the CPUs this process may run on
-(``os.sched_getaffinity``). By default it is those CPUs minus the tasks already running
+``SolverSettings.parallel_min_cells`` cells), a single serial sweep below that and on
+one thread. The number of threads is ``SolverSettings.n_threads``, never more than
+``NUMBA_NUM_THREADS`` (numba's pool size, which defaults to the number of CPUs) nor the
+CPUs this process may run on (``os.sched_getaffinity``). By default it is those CPUs minus the tasks already running
 on the machine when the run starts (``/proc/loadavg``), at least one: every step waits
 for its slowest thread, and a thread that shares a core with another busy program makes
 every step wait. Results do not depend on the number of threads.
@@ -662,6 +662,8 @@ def solve_flood(
 
     no_rain_grid = np.zeros((1, 1))
     n_threads = _thread_count(settings.n_threads)
+    # on one thread the fused serial sweep is always the faster
+    parallel_min_cells = int(settings.parallel_min_cells) if n_threads > 1 else 2**62
     previous_threads = numba.get_num_threads()
     kernel_time = 0.0
     event_k = _apply_events(events, 0, 0.0, z, z_open)
@@ -681,7 +683,7 @@ def solve_flood(
                 stage_cells, stage_level, stage_rate, inflow_cells, inflow_q, inflow_rate,
                 rain_uniform, rain_grid, rain_grid.size > 1, rain_volume, infiltration_ms,
                 infiltrated, infiltration_on, edge_open, edge_slopes, params, thresholds,
-                acc, counters, int(settings.parallel_min_cells))
+                acc, counters, parallel_min_cells)
             kernel_time += time.perf_counter() - started
             if event_k < len(events) and events[event_k][0] <= t_b + 1e-9:
                 event_k = _apply_events(events, event_k, t_b, z, z_open)
