@@ -127,10 +127,11 @@ def test_mass_balance_closes(case):
 def test_tiny_grids_conserve_water(shape):
     """Grids one or two cells wide run, with every edge free, and conserve water."""
     bed = np.linspace(0.0, 0.5, shape[0] * shape[1]).reshape(shape)
-    rain = Hyetograph([0, 600], [100.0])
+    rain = Rainfall([Hyetograph([0, 600], [100.0])], zone_index=np.zeros(shape, dtype=int))
     for edges in ({}, dict.fromkeys(("west", "east", "north", "south"))):
         sol = solve_flood(bed, DX, 1200.0, initial_depth_m=0.3, rainfall=rain,
                           free_outflow=edges)
+        assert sol.mass_balance.rain_m3 == pytest.approx(100 / 6000 * bed.size * DX**2)
         assert abs(sol.mass_balance.relative_error) < 1e-12
         assert np.isfinite(sol.final_depth_m).all() and (sol.final_depth_m >= 0).all()
         assert (sol.mass_balance.outflow_m3 > 0) == bool(edges)

@@ -20,12 +20,14 @@ mask lookup in the hot loop.
 
 Speed
 -----
-The inner loops run along rows over views that start at the first cell they need, are
-free of branches (selects only) and compiled with ``error_model="numpy"`` (no
-division-by-zero checks), so LLVM vectorises them. Reductions that would need
-re-associating floating-point sums are kept out of them: rain is accounted from its
-total rate over the grid, infiltration per cell, and the largest depth is an integer
-maximum over the bit patterns of non-negative doubles (which order like the doubles).
+The inner loops run along a row with unsigned column indices (see below), are free of
+branches (selects only) and compiled with ``error_model="numpy"`` (no division-by-zero
+checks), so LLVM vectorises them. Reductions that would need re-associating
+floating-point sums are kept out of them: rain is accounted from its total rate over
+the grid, infiltration per cell, and the largest depth is an integer maximum over the
+bit patterns of non-negative doubles (which order like the doubles). On one thread the
+three passes of a step (faces, outflow limiter, continuity) are fused into one sweep
+down the rows, so each row is still in cache for the next pass.
 
 Active region
 -------------
@@ -36,15 +38,17 @@ imposed levels). ``U = W ∪ W' ∪ F`` per row, and the range ``R`` processed i
 is the hull of ``U`` over rows ``i - 1 .. i + 1`` grown by one column each side.
 Including ``W'`` guarantees that a face which carried water in the previous step is
 recomputed (and set back to zero) before it drops out of the region, so faces outside
-the region always hold zero. Empty ranges are ``lo = nx, hi = -1``.
+the region always hold zero. Empty ranges are ``lo = nx, hi = -1``. While it rains,
+every cell is active.
 
 Determinism
 -----------
-Every pass is a loop over rows in which a row only writes its own cells, faces and
-per-row results; sums over rows are made serially afterwards, in row order. The serial
-and parallel variants of a pass run the same per-row code, and the vector and scalar
-forms of a loop do the same IEEE operations (no fast-math, no contraction), so results
-are bit-for-bit identical whatever the number of threads.
+Every pass works row by row, a row only writing its own cells, faces and per-row
+results; sums over rows are made serially afterwards, in row order. The serial sweep
+and the parallel passes call the same per-row functions in orders that respect their
+dependencies, and the vector and scalar forms of a loop do the same IEEE operations
+(no fast-math, no contraction), so results are bit-for-bit identical whatever the
+number of threads.
 """
 
 from __future__ import annotations

@@ -649,16 +649,15 @@ def solve_flood(
             counts = np.array([0, open_cells.sum()])
         return slopes, counts.astype(np.float64)
 
-    def rain_at(t_mid: float) -> tuple[float, NDArray, float]:
-        """Rain over a segment: the uniform rate, the rate per cell when by zone
-        (m/s, zero on blocked cells) and the total over the grid (m³/s)."""
+    def rain_at(t_mid: float) -> tuple[float, NDArray, bool, float]:
+        """Rain over a segment: the uniform rate, or the rate per cell when by zone
+        (m/s, zero on blocked cells) and a flag saying which, and the total over the
+        grid (m³/s)."""
         rates = _rain_at(hyetographs, t_mid)
         volume = float(rates @ rain_cells) * cell_size_m**2
-        if not rain_by_zone:
-            return float(rates[1]), no_rain_grid, volume
-        if volume == 0.0:
-            return 0.0, no_rain_grid, 0.0
-        return 0.0, np.where(np.isfinite(z), rates[zone_arr + 1], 0.0), volume
+        if not rain_by_zone or volume == 0.0:
+            return float(rates[1]) if not rain_by_zone else 0.0, no_rain_grid, False, volume
+        return 0.0, np.where(np.isfinite(z), rates[zone_arr + 1], 0.0), True, volume
 
     no_rain_grid = np.zeros((1, 1))
     n_threads = _thread_count(settings.n_threads)
@@ -676,12 +675,12 @@ def solve_flood(
             t_mid = 0.5 * (t_a + t_b)
             inflow_q, inflow_rate = _inflow_at(inflow_curves, inflow_owner, t_a, t_mid)
             stage_level, stage_rate = _stage_at(stage_curves, stage_owner, t_a, t_mid)
-            rain_uniform, rain_grid, rain_volume = rain_at(t_mid)
+            rain_uniform, rain_grid, rain_by_cell, rain_volume = rain_at(t_mid)
             started = time.perf_counter()
             _kernels.advance(
                 t_a, t_b, z, n_grid, state, diag, wet, work_int, row_out, row_top,
                 stage_cells, stage_level, stage_rate, inflow_cells, inflow_q, inflow_rate,
-                rain_uniform, rain_grid, rain_grid.size > 1, rain_volume, infiltration_ms,
+                rain_uniform, rain_grid, rain_by_cell, rain_volume, infiltration_ms,
                 infiltrated, infiltration_on, edge_open, edge_slopes, params, thresholds,
                 acc, counters, parallel_min_cells)
             kernel_time += time.perf_counter() - started
