@@ -402,8 +402,9 @@ def estimate_memory_bytes(shape: tuple[int, int], n_snapshots: int = 0,
     ny, nx = int(shape[0]), int(shape[1])
     cells = ny * nx
     faces = ny * (nx + 1) + (ny + 1) * nx
-    return int(cells * _BYTES_PER_CELL + faces * _BYTES_PER_FACE + 4 * cells * n_snapshots
-               + 16 * n_observation_points * n_observation_times + 128 * (ny + nx))
+    return int(cells * _BYTES_PER_CELL + faces * _BYTES_PER_FACE
+               + (4 * cells + 8) * n_snapshots
+               + (16 * n_observation_points + 8) * n_observation_times + 128 * (ny + nx))
 
 
 def available_memory_bytes() -> int:
@@ -523,13 +524,12 @@ def solve_flood(
     ny, nx = shape
 
     # sizes first: refuse before allocating anything large
-    snapshot_times = (_regular_times(duration_s, snapshot_interval_s, Text(
-        "intervalle des instantanés", "snapshot interval"))
-        if snapshot_interval_s is not None else np.zeros(0))
-    series_times = _regular_times(duration_s, series_interval_s, Text(
-        "intervalle des séries", "series interval"))
-    needed = estimate_memory_bytes(shape, snapshot_times.size, np.size(observation_rows),
-                                   series_times.size)
+    n_snapshots = (0 if snapshot_interval_s is None else _count_times(
+        duration_s, snapshot_interval_s, Text("intervalle des instantanés",
+                                              "snapshot interval")))
+    n_series = _count_times(duration_s, series_interval_s,
+                            Text("intervalle des séries", "series interval"))
+    needed = estimate_memory_bytes(shape, n_snapshots, np.size(observation_rows), n_series)
     available = available_memory_bytes()
     if needed > available:
         def gb(value: int, lang: str) -> str:
@@ -564,6 +564,8 @@ def solve_flood(
     if not (np.isfinite(infiltration) & (infiltration >= 0)).all():
         raise JumeauError(Text("l'infiltration doit être positive ou nulle (mm/h)",
                                "infiltration must be zero or positive (mm/h)"))
+    snapshot_times = np.arange(n_snapshots) * float(snapshot_interval_s or 0.0)
+    series_times = np.arange(n_series) * float(series_interval_s)
     edges = _edges(free_outflow)
     obs_cells = _cells(observation_rows, observation_cols, shape, blocked_mask,
                        Text("point d'observation", "observation point"))
@@ -1028,10 +1030,10 @@ def _edge_slopes(z: NDArray, dx: float, edges: Mapping[str, float | None],
     return tuple(out)
 
 
-def _regular_times(duration_s: float, interval_s: float, what: Text) -> NDArray[np.float64]:
+def _count_times(duration_s: float, interval_s: float, what: Text) -> int:
+    """How many of ``0, interval, 2 interval, ...`` fall within the duration."""
     interval_s = _positive(interval_s, what)
-    n = math.floor(duration_s / interval_s + 1e-9)
-    return np.arange(n + 1) * interval_s
+    return math.floor(duration_s / interval_s + 1e-9) + 1
 
 
 def _schedule(marks: NDArray, duration_s: float) -> NDArray[np.float64]:
