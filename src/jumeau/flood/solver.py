@@ -51,10 +51,11 @@ The time loop uses numba's thread pool for large active regions (at least
 ``SolverSettings.parallel_min_cells`` cells), a single serial sweep below that and on
 one thread. The number of threads is ``SolverSettings.n_threads``, never more than
 ``NUMBA_NUM_THREADS`` (numba's pool size, which defaults to the number of CPUs) nor the
-CPUs this process may run on (``os.sched_getaffinity``). By default it is those CPUs minus the tasks already running
-on the machine when the run starts (``/proc/loadavg``), at least one: every step waits
-for its slowest thread, and a thread that shares a core with another busy program makes
-every step wait. Results do not depend on the number of threads.
+CPUs this process may run on (``os.sched_getaffinity``). By default it is those CPUs
+minus the tasks already running on the machine when the run starts (``/proc/loadavg``),
+at least one: every step waits for its slowest thread, and a thread that shares a core
+with another busy program makes every step wait. Results do not depend on the number
+of threads.
 
 References
 ----------
