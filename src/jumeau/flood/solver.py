@@ -657,7 +657,7 @@ def solve_flood(
         (m/s, zero on blocked cells) and a flag saying which, and the total over the
         grid (m³/s)."""
         rates = _rain_at(hyetographs, t_mid)
-        volume = float(rates @ rain_cells) * cell_size_m**2
+        volume = float(np.sum(rates * rain_cells)) * cell_size_m**2  # no BLAS call
         if not rain_by_zone or volume == 0.0:
             return float(rates[1]) if not rain_by_zone else 0.0, no_rain_grid, False, volume
         return 0.0, np.where(np.isfinite(z), rates[zone_arr + 1], 0.0), True, volume
