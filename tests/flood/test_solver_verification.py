@@ -38,6 +38,26 @@ def test_moving_front_over_a_flat_plane():
     assert abs(sol.mass_balance.relative_error) < 1e-9
 
 
+def test_uniform_channel_reaches_normal_depth():
+    """Steady flow down a channel with a free outlet settles at Manning's normal depth."""
+    dx, slope, manning_n, discharge_m3s = 10.0, 0.001, 0.03, 6.0
+    ny, nx = 3, 150
+    bed = np.tile(10.0 - slope * dx * np.arange(nx), (ny, 1))
+    inflow = Inflow(rows=np.arange(ny), cols=np.zeros(ny, dtype=int), times_s=[0, 1e5],
+                    discharge_m3s=[discharge_m3s, discharge_m3s])
+    sol = solve_flood(bed, dx, 4 * 3600.0, manning_n=manning_n, inflows=[inflow],
+                      free_outflow={"east": None}, snapshot_interval_s=None)
+    unit_discharge = discharge_m3s / (ny * dx)
+    normal_depth_m = (unit_discharge * manning_n / np.sqrt(slope)) ** 0.6
+    # from 500 m below the inflow cells (where the source's step-by-step pulses have
+    # died out) down to the outlet
+    depth = sol.final_depth_m[:, 50:]
+    print(f"\nnormal depth {normal_depth_m:.4f} m, simulated {depth.min():.4f}–"
+          f"{depth.max():.4f} m")
+    assert np.abs(depth - normal_depth_m).max() < 1e-3
+    assert abs(sol.mass_balance.relative_error) < 1e-9
+
+
 #: EA test 4 output points (x, y in m) and the reference: peak depth (m) and arrival
 #: time of 1 cm (min) from a landlab OverlandFlow run of the same case, closed edges.
 EA4_POINTS = [
