@@ -385,9 +385,10 @@ def _continuity_row(i, r_lo, r_hi, z, h, qx, qy, qx_new, qy_new, hx, hy, ratio, 
 # --------------------------------------------------------------------------- passes
 # On one thread, a single sweep down the rows does the three passes with a lag of one
 # row each (faces of row m, limiter of row m - 1, continuity of row m - 2), so a row's
-# data is still in cache when the next pass needs it. On several threads, each pass is
-# a parallel loop over rows. Both call the same per-row functions in an order that
-# respects their dependencies, so they give the same bits.
+# data is still in cache when the next pass needs it. On several threads, chunks of
+# rows sweep their faces and limiters, then update their depths. Both call the same
+# per-row functions in orders that respect their dependencies, so they give the same
+# bits.
 
 
 @njit(**_KW)
@@ -421,29 +422,47 @@ def _step_serial(rows, n_rows, r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, hx, 
 
 
 @njit(parallel=True, **_KW)
-def _faces_parallel(rows, n_rows, r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, hx, hy,
-                    edge_open, edge_slopes, dt, params):
-    for k in prange(n_rows):
-        _faces_row(rows[k], r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, hx, hy, edge_open,
-                   edge_slopes, dt, params)
+def _step_parallel(rows, n_rows, r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, hx, hy, ratio,
+                   diag, rain_uniform_ms, rain_ms, rain_by_cell, infiltration_ms, infiltrated,
+                   infiltration_on, row_out, row_top, new_lo, new_hi, edge_open, edge_slopes,
+                   dt, t_new, params, thresholds, n_chunks):
+    """One step on several threads: the rows are cut into ``n_chunks`` runs of about
+    the same number of cells. First each chunk sweeps its faces and limiters (as the
+    serial sweep does); the limiter of a chunk's last row needs the next chunk's first
+    faces, so those few run next, serially; then each chunk updates its depths."""
+    dx = params[0]
+    bounds = np.empty(n_chunks + 1, dtype=np.int64)
+    total = 0
+    for k in range(n_rows):
+        total += max(r_hi[rows[k]] - r_lo[rows[k]] + 1, 0)
+    bounds[0] = 0
+    chunk = 1
+    done = 0
+    for k in range(n_rows):
+        if chunk < n_chunks and done * n_chunks >= chunk * total:
+            bounds[chunk] = k
+            chunk += 1
+        done += max(r_hi[rows[k]] - r_lo[rows[k]] + 1, 0)
+    for c in range(chunk, n_chunks + 1):
+        bounds[c] = n_rows
 
-
-@njit(parallel=True, **_KW)
-def _limiter_parallel(rows, n_rows, r_lo, r_hi, h, qx_new, qy_new, ratio, dt, dx):
-    for k in prange(n_rows):
-        _limiter_row(rows[k], r_lo, r_hi, h, qx_new, qy_new, ratio, dt, dx)
-
-
-@njit(parallel=True, **_KW)
-def _continuity_parallel(rows, n_rows, r_lo, r_hi, z, h, qx, qy, qx_new, qy_new, hx, hy,
-                         ratio, diag, rain_uniform_ms, rain_ms, rain_by_cell, infiltration_ms,
-                         infiltrated, infiltration_on, row_out, row_top, new_lo, new_hi, dt,
-                         t_new, params, thresholds, edge_open):
-    for k in prange(n_rows):
-        _continuity_row(rows[k], r_lo, r_hi, z, h, qx, qy, qx_new, qy_new, hx, hy, ratio, diag,
-                        rain_uniform_ms, rain_ms, rain_by_cell, infiltration_ms, infiltrated,
-                        infiltration_on, row_out, row_top, new_lo, new_hi, dt, t_new, params,
-                        thresholds, edge_open)
+    for c in prange(n_chunks):
+        for k in range(bounds[c], bounds[c + 1]):
+            m = rows[k]
+            _faces_row(m, r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, hx, hy, edge_open,
+                       edge_slopes, dt, params)
+            if k > bounds[c] and rows[k - 1] == m - 1:
+                _limiter_row(m - 1, r_lo, r_hi, h, qx_new, qy_new, ratio, dt, dx)
+    for c in range(n_chunks):
+        if bounds[c + 1] > bounds[c]:
+            _limiter_row(rows[bounds[c + 1] - 1], r_lo, r_hi, h, qx_new, qy_new, ratio, dt,
+                         dx)
+    for c in prange(n_chunks):
+        for k in range(bounds[c], bounds[c + 1]):
+            _continuity_row(rows[k], r_lo, r_hi, z, h, qx, qy, qx_new, qy_new, hx, hy, ratio,
+                            diag, rain_uniform_ms, rain_ms, rain_by_cell, infiltration_ms,
+                            infiltrated, infiltration_on, row_out, row_top, new_lo, new_hi,
+                            dt, t_new, params, thresholds, edge_open)
 
 
 # --------------------------------------------------------------------------- time loop
@@ -522,7 +541,7 @@ def advance(t_start, t_end, z, n, state, diag, wet, work_int, row_out, row_top,
             rain_uniform_ms, rain_ms, rain_by_cell, rain_volume_m3s,
             infiltration_ms, infiltrated, infiltration_on,
             edge_open, edge_slopes, params, thresholds, acc, counters,
-            parallel_min_cells):
+            parallel_min_cells, n_threads):
     """Advance the state from ``t_start`` to exactly ``t_end`` with adaptive steps.
 
     Forcings are given for this interval only: the imposed level of stage cell ``k`` at
@@ -534,7 +553,8 @@ def advance(t_start, t_end, z, n, state, diag, wet, work_int, row_out, row_top,
 
     ``acc`` accumulates volumes in m³: ``[inflow, rain, boundary_in, boundary_out,
     outflow]`` (infiltration is accumulated per cell, in m, in ``infiltrated``);
-    ``counters`` accumulates ``[steps, cell_updates]``.
+    ``counters`` accumulates ``[steps, cell_updates]``. Steps whose active region has
+    at least ``parallel_min_cells`` cells run on ``n_threads`` threads.
     """
     h, qx, qy, qx_new, qy_new, hx, hy, ratio = state
     w_lo, w_hi, wp_lo, wp_hi, _, _ = wet
@@ -576,14 +596,11 @@ def advance(t_start, t_end, z, n, state, diag, wet, work_int, row_out, row_top,
 
         n_rows, n_cells = _active_ranges(wet, raining, u_lo, u_hi, r_lo, r_hi, rows, nx)
         if n_cells >= parallel_min_cells:
-            _faces_parallel(rows, n_rows, r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, hx,
-                            hy, edge_open, edge_slopes, dt, params)
-            _limiter_parallel(rows, n_rows, r_lo, r_hi, h, qx_new, qy_new, ratio, dt, dx)
-            _continuity_parallel(rows, n_rows, r_lo, r_hi, z, h, qx, qy, qx_new, qy_new, hx, hy,
-                                 ratio, diag, rain_uniform_ms, rain_ms, rain_by_cell,
-                                 infiltration_ms, infiltrated, infiltration_on, row_out,
-                                 row_top, new_lo, new_hi, dt, t_new, params, thresholds,
-                                 edge_open)
+            _step_parallel(rows, n_rows, r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, hx, hy,
+                           ratio, diag, rain_uniform_ms, rain_ms, rain_by_cell,
+                           infiltration_ms, infiltrated, infiltration_on, row_out, row_top,
+                           new_lo, new_hi, edge_open, edge_slopes, dt, t_new, params,
+                           thresholds, n_threads)
         else:
             _step_serial(rows, n_rows, r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, hx, hy,
                          ratio, diag, rain_uniform_ms, rain_ms, rain_by_cell, infiltration_ms,

@@ -685,7 +685,7 @@ def solve_flood(
                 stage_cells, stage_level, stage_rate, inflow_cells, inflow_q, inflow_rate,
                 rain_uniform, rain_grid, rain_by_cell, rain_volume, infiltration_ms,
                 infiltrated, infiltration_on, edge_open, edge_slopes, params, thresholds,
-                acc, counters, parallel_min_cells)
+                acc, counters, parallel_min_cells, n_threads)
             kernel_time += time.perf_counter() - started
             if event_k < len(events) and events[event_k][0] <= t_b + 1e-9:
                 event_k = _apply_events(events, event_k, t_b, z, z_open)
