@@ -177,9 +177,9 @@ def section_dam_break(case: DamBreak, skip_landlab: bool) -> None:
         print(f"{'x (m)':>8}{'jumeau':>10}{'landlab':>10}{'diff':>10}")
         for x, mine, theirs in zip(case.points_inside_m(), runs[0].depth_at_points_m,
                                    landlab.depth_at_points_m, strict=True):
-            print(f"{x:>8g}{mine:>10.3f}{theirs:>10.3f}{mine - theirs:>+10.3f}")
+            print(f"{x:>8g}{mine:>10.4f}{theirs:>10.4f}{mine - theirs:>+10.4f}")
         worst = np.max(np.abs(runs[0].depth_at_points_m - landlab.depth_at_points_m))
-        print(f"largest difference: {worst:.3f} m")
+        print(f"largest difference: {worst:.2e} m")
 
 
 # ============================================================================ section 2
