@@ -11,17 +11,10 @@ from jumeau.cli.options import Lang, Out, Tiles, apply_lang
 from jumeau.i18n import Text, current_language
 
 
-def scenarios_dir() -> Path:
-    """The ``scenarios/`` folder shipped with jumeau (repository or package copy)."""
-    repo = Path(__file__).resolve().parents[3] / "scenarios"
-    if repo.is_dir():
-        return repo
-    return Path(__file__).resolve().parents[1] / "_data" / "scenarios"
-
-
 def demo(out: Out = None, lang: Lang = None, tiles: Tiles = False) -> None:
     """Lance tous les scénarios prêts sur le territoire de démonstration et écrit
     out/demo/index.html, qui relie leurs cartes."""
+    from jumeau.io.demo import scenarios_path
     from jumeau.io.outputs import write_text_atomic
     from jumeau.maps.index import index_page
     from jumeau.scenario.runner import run
@@ -29,7 +22,7 @@ def demo(out: Out = None, lang: Lang = None, tiles: Tiles = False) -> None:
 
     apply_lang(lang)
     root = Path(out) if out is not None else Path("out") / "demo"
-    files = sorted(scenarios_dir().glob("*.yaml"))
+    files = sorted(scenarios_path().glob("*.yaml"))
     scenarios = [read_scenario(f) for f in files]        # all validated before any work
     scenarios = [s for s in scenarios if s.spec.territory == "demo"]
     done = []

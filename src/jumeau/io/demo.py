@@ -170,3 +170,12 @@ def readme(demo: DemoTerritory, seed: int) -> str:
     from jumeau.demo.report import describe
 
     return describe(demo, seed)
+
+
+def scenarios_path() -> Path:
+    """The ready scenario files shipped with jumeau (``scenarios/`` of the repository, or
+    the copy packaged in the wheel)."""
+    repo = Path(__file__).resolve().parents[3] / "scenarios"
+    if repo.is_dir():
+        return repo
+    return Path(__file__).resolve().parents[1] / "_data" / "scenarios"
