@@ -6,7 +6,8 @@ edges, Manning n = 0.03, 2 m of water in the 20 westernmost columns released at 
 one hour simulated. It prints both wall times, the cell updates per second of each, the
 ratio, and the depth difference at five points of the centre row.
 
-Section 2 (to come) times the demo commune's 100-year flood.
+Section 2 times the demo commune's 100-year flood (``scenarios/crue-centennale.yaml``):
+the whole simulation, from the loaded territory to the impacts, and the solver's loop.
 
 Run::
 
@@ -183,12 +184,38 @@ def section_dam_break(case: DamBreak, skip_landlab: bool) -> None:
 
 
 # ============================================================================ section 2
-# The demo commune's 100-year flood: time of the whole simulation (territory → flood →
-# impacts). Placeholder, filled by the scenario side:
-#
-# def section_demo_flood() -> None:
-#     ...
-# ======================================================================================
+
+
+def section_demo_flood(scenario: str = "crue-centennale") -> None:
+    """The demo commune's 100-year flood: the whole simulation, territory → impacts."""
+    from jumeau.io.demo import scenarios_path
+    from jumeau.scenario.runner import load_territory, run
+    from jumeau.scenario.spec import read_scenario
+
+    spec = read_scenario(scenarios_path() / f"{scenario}.yaml")
+    t0 = time.perf_counter()
+    territory = load_territory("demo")
+    t_load = time.perf_counter() - t0
+    warm_up()
+    load_before = os.getloadavg()[0]
+    t0 = time.perf_counter()
+    result = run(spec, write=False)
+    total = time.perf_counter() - t0
+    flood = result.results["flood"]
+    sol = flood.solution
+    ny, nx = territory.terrain.shape
+    print(f"\nDemo commune, scenario {scenario} ({spec.simulations['flood'].duration_h:g} h "
+          f"simulated, {nx} × {ny} cells of {territory.terrain.resolution_m:g} m, "
+          f"{len(territory.buildings)} buildings as obstacles):")
+    print(f"  territory load {t_load:.2f} s (cached afterwards); simulation + impacts "
+          f"{total:.1f} s, of which the solver's time loop {sol.kernel_wall_time_s:.1f} s "
+          f"(goal: under 30 s)")
+    print(f"  {sol.n_steps} steps, {sol.cell_updates:.3g} cell updates "
+          f"({sol.cell_updates / sol.n_steps / (nx * ny):.0%} of the grid per step), "
+          f"{sol.cell_updates_per_s / 1e6:.0f} M updates/s on {sol.n_threads} thread(s); "
+          f"load average before the run {load_before:.2f}")
+    print(f"  mass balance error {sol.mass_balance.relative_error:.1e}; "
+          f"{result.indicators()['flooded_buildings']} flooded buildings")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -200,10 +227,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="simulated seconds (default 3600)")
     parser.add_argument("--skip-landlab", action="store_true",
                         help="run the jumeau half only")
+    parser.add_argument("--demo-only", action="store_true",
+                        help="only time the demo commune's 100-year flood")
     args = parser.parse_args(argv)
     case = DamBreak(cells=args.cells, duration_s=args.duration)
-    section_dam_break(case, args.skip_landlab)
-    # section_demo_flood()
+    if not args.demo_only:
+        section_dam_break(case, args.skip_landlab)
+    section_demo_flood()
     return 0
 
 
