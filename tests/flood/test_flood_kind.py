@@ -119,6 +119,26 @@ simulate:
     assert abs(r.solution.mass_balance.relative_error) < 1e-9
 
 
+def test_rain_by_zone(tmp_path, tiny_site):
+    """Two rain zones with their own hyetographs: each zone receives its own volume."""
+    text = f"""name: orage
+territory: {tiny_site}
+simulate:
+  flood:
+    duration_h: 0.5
+    buildings: raised
+    rain:
+      - {{time_h: [0, 0.25], rate_mm_h: [40], infiltration_mm_h: 0,
+         polygon: [[{X0}, {Y0}], [{X0 + 300}, {Y0}], [{X0 + 300}, {Y0 + 400}], [{X0}, {Y0 + 400}]]}}
+      - {{time_h: [0, 0.5], rate_mm_h: [10], infiltration_mm_h: 0,
+         polygon: [[{X0 + 300}, {Y0}], [{X0 + 600}, {Y0}], [{X0 + 600}, {Y0 + 400}], [{X0 + 300}, {Y0 + 400}]]}}
+"""
+    r = run(read_scenario(write(tmp_path, text)), write=False).results["flood"]
+    half = 300 * 400
+    expected = 0.040 * 0.25 * half + 0.010 * 0.5 * half
+    assert r.solution.mass_balance.rain_m3 == pytest.approx(expected, rel=1e-9)
+
+
 BAD = {
     "inflow point outside the grid": (
         lambda t: flood_yaml(t).replace(f"line: {INFLOW}", "point: [700000, 6600000]"),

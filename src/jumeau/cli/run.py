@@ -51,6 +51,8 @@ def print_indicators(result) -> None:
             unit = f" {ind.unit}" if ind.unit else ""
             console.out.print(f"  {ind.label.render(lang)} : {value}{unit}" if lang == "fr"
                               else f"  {ind.label.render(lang)}: {value}{unit}", markup=False)
+        for note in getattr(r, "notes", ()):
+            console.detail(f"  · {note.render(lang)}")
 
 
 def register(app: typer.Typer) -> None:

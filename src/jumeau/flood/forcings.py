@@ -16,10 +16,13 @@ import shapely
 from jumeau.errors import JumeauError
 from jumeau.flood import solver
 from jumeau.flood.params import FloodParams
-from jumeau.i18n import Text
+from jumeau.i18n import Text, number_text
 from jumeau.territory.model import Territory
 from jumeau.territory.raster import edge_cells, rasterize
 from jumeau.territory.terrain import Terrain
+
+#: Coarsest cell (m) on which buildings are blocked by default.
+MAX_BLOCKING_CELL_M = 10.0
 
 #: Land covers treated as sealed (no infiltration) besides roads and buildings.
 SEALED_COVERS = ("sealed",)
@@ -42,6 +45,7 @@ class Setup:
     observation_cols: np.ndarray
     observation_names: tuple[str, ...]
     free_outflow: dict
+    notes: tuple[Text, ...] = ()
 
 
 def _error(message: Text, field: str, fix: Text | None = None) -> JumeauError:
@@ -82,10 +86,18 @@ def build(territory: Territory, params: FloodParams) -> Setup:
     labels = territory.building_labels
     in_building = labels > 0
     heights = territory.buildings["height_m"].to_numpy(dtype=float)
-    if params.buildings == "blocked":
-        blocked = in_building.copy()
-    else:
-        blocked = np.zeros(grid.shape, dtype=bool)
+    mode = params.buildings
+    notes = []
+    if mode == "auto":
+        mode = "blocked" if grid.resolution_m <= MAX_BLOCKING_CELL_M else "ignored"
+        if mode == "ignored" and in_building.any():
+            notes.append(Text("maille de {r} m trop grossière pour traiter les bâtiments en "
+                              "obstacles : ils sont ignorés par l'écoulement (un MNT de 1 à 5 m "
+                              "les représente)", "{r} m cells are too coarse for buildings as "
+                              "obstacles: the flow ignores them (a 1–5 m DEM represents them)"
+                              ).format(r=number_text(grid.resolution_m, 0)))
+    blocked = in_building.copy() if mode == "blocked" else np.zeros(grid.shape, dtype=bool)
+    if mode == "raised":
         bed[in_building] += np.nan_to_num(heights[labels[in_building] - 1], nan=3.0)
 
     water = _water_mask(territory, grid)
@@ -116,7 +128,7 @@ def build(territory: Territory, params: FloodParams) -> Setup:
 
     rainfall = None
     infiltration: np.ndarray | float = 0.0
-    if params.rain is not None:
+    if params.rain_zones:
         rainfall, infiltration = _rain(territory, grid, params, blocked, labels, sealed)
 
     initial = _initial_water(territory, grid, params, bed, blocked, water)
@@ -126,7 +138,8 @@ def build(territory: Territory, params: FloodParams) -> Setup:
                  infiltration_mm_h=infiltration, initial_depth_m=initial,
                  inflows=tuple(inflows), levels=tuple(levels), rainfall=rainfall,
                  bed_changes=tuple(changes), observation_rows=rows, observation_cols=cols,
-                 observation_names=names, free_outflow=dict(params.outflow))
+                 observation_names=names, free_outflow=dict(params.outflow),
+                 notes=tuple(notes))
 
 
 def _water_mask(territory: Territory, grid: Terrain) -> np.ndarray:
@@ -177,33 +190,46 @@ def _manning(territory, grid, params, water, road, in_building) -> np.ndarray:
 
 
 def _rain(territory, grid, params, blocked, labels, sealed):
-    rain = params.rain
-    hyet = solver.Hyetograph(rain.times_s, rain.rate_mm_h, name="rain")
-    area = rain.area()
-    zone = np.zeros(grid.shape, dtype=np.int64)
-    if area is not None:
+    """Hyetographs and the zone each cell takes (later zones win where they overlap).
+
+    Where buildings are blocked, roofs drain to the ground around them (downpipes): the
+    rain on a zone's roofs falls on that zone's cells along the buildings' edges, so
+    the town receives all its rain.
+    """
+    zones = params.rain_zones
+    zone = np.full(grid.shape, -1, dtype=np.int64)
+    for k, rain in enumerate(zones):
+        area = rain.area()
+        if area is None:
+            zone[:] = k
+            continue
         inside = rasterize([area], grid, 1, dtype="uint8").astype(bool)
         if not inside.any():
+            where = "rain.polygon" if len(zones) == 1 else f"rain.{k}.polygon"
             raise _error(Text("la zone de pluie est en dehors de la grille du MNT",
-                              "the rain area is outside the DEM grid"), "rain.polygon",
-                         _CHECK_COORDS)
-        zone[~inside] = -1
-    hyetographs = [hyet]
+                              "the rain area is outside the DEM grid"), where, _CHECK_COORDS)
+        zone[inside] = k
+    hyetographs = [solver.Hyetograph(r.times_s, r.rate_mm_h, name=f"rain[{k}]")
+                   for k, r in enumerate(zones)]
+    infiltration = np.zeros(grid.shape)
+    for k, rain in enumerate(zones):
+        infiltration[zone == k] = rain.infiltration_mm_h
+    infiltration[sealed | blocked] = 0.0
     if blocked.any():
-        # Roofs drain to the ground around the buildings (downpipes): the rain on blocked
-        # cells falls on their edge cells instead, so the town receives all its rain.
         r, c, _ = edge_cells(labels)
         edge = np.zeros(grid.shape, dtype=bool)
         edge[r, c] = True
-        edge &= ~blocked & (zone >= 0)
-        roof = int((blocked & (zone >= 0)).sum())
-        if edge.any() and roof:
-            factor = 1.0 + roof / edge.sum()
-            hyetographs.append(solver.Hyetograph(rain.times_s,
-                                                 np.asarray(rain.rate_mm_h) * factor,
-                                                 name="rain+roofs"))
-            zone[edge] = 1
-    infiltration = np.where(sealed | blocked, 0.0, rain.infiltration_mm_h)
+        edge &= ~blocked
+        # The zone of a building is that of the cells around it.
+        for k, rain in enumerate(zones):
+            ring = edge & (zone == k)
+            roof = int((blocked & (zone == k)).sum())
+            if ring.any() and roof:
+                factor = 1.0 + roof / ring.sum()
+                zone[ring] = len(hyetographs)
+                hyetographs.append(solver.Hyetograph(rain.times_s,
+                                                     np.asarray(rain.rate_mm_h) * factor,
+                                                     name=f"rain[{k}]+roofs"))
     return solver.Rainfall(hyetographs, zone), infiltration
 
 

@@ -267,13 +267,19 @@ class FloodParams(_Model):
     duration_h: float = Field(gt=0, le=240, description="Simulated time.")
     inflows: list[Inflow] = []
     levels: list[ImposedLevel] = []
-    rain: Rain | None = None
+    rain: Rain | list[Rain] | None = Field(
+        None, description="One hyetograph everywhere (or over its polygon), or a list of "
+                          "zones, each with its polygon and hyetograph.")
     initial_water: list[InitialWater] = []
     breaches: list[Breach] = []
     outflow: dict[Literal["west", "east", "north", "south"], float | None] = Field(
         default_factory=dict, description="Edges letting water out, with their outward "
                                           "slope (null: the local bed slope).")
-    buildings: Literal["blocked", "raised"] = "blocked"
+    buildings: Literal["auto", "blocked", "raised", "ignored"] = Field(
+        "auto", description="Buildings as obstacles: blocked cells, cells raised by the "
+                            "building height, or ignored; auto = blocked on grids of "
+                            "10 m or finer, ignored on coarser ones (a building would block "
+                            "a whole cell).")
     manning: dict[str, float] = Field(default_factory=dict)
     snapshot_interval_min: float = Field(15.0, gt=0)
     series_interval_min: float = Field(5.0, gt=0)
@@ -317,6 +323,13 @@ class FloodParams(_Model):
             raise ValueError("nothing brings water: give `inflows`, `levels`, `rain`, "
                              "`initial_water` or `breaches`")
         return self
+
+    @property
+    def rain_zones(self) -> list[Rain]:
+        """The rain as a list of zones (empty when it does not rain)."""
+        if self.rain is None:
+            return []
+        return self.rain if isinstance(self.rain, list) else [self.rain]
 
     def manning_table(self) -> dict[str, float]:
         return {**DEFAULT_MANNING, **self.manning}

@@ -140,6 +140,11 @@ class FloodResult:
                                       "m/s", Text("vitesse maximale", "maximum velocity")),
             "arrival_time_min": Raster(s.arrival_time_s / 60, self.grid, "min",
                                        Text("temps d'arrivée de l'eau", "water arrival time")),
+            "time_of_max_min": Raster(s.time_of_max_depth_s / 60, self.grid, "min",
+                                      Text("heure du maximum", "time of the maximum")),
+            "final_depth_m": Raster(np.where(s.final_depth_m > 0, s.final_depth_m, np.nan),
+                                    self.grid, "m", Text("hauteur d'eau finale",
+                                                         "final water depth")),
             "hazard_class": Raster(np.where(self.hazard_class > 0, self.hazard_class, np.nan),
                                    self.grid, "",
                                    Text("aléa (1 faible … 4 très fort)",
@@ -230,7 +235,24 @@ def assess(territory: Territory, params: FloodParams, setup: forcings.Setup,
         hazard_rating=hr, observations=observations,
         structures=_with_breaches(territory, params),
         thresholds_m={"flooded": th.flooded_m, "car": th.car_m, "emergency": th.emergency_m},
-        isolation_known=isolated is not None, damage_source=curves.source)
+        isolation_known=isolated is not None, damage_source=curves.source,
+        notes=setup.notes + _notes(solution, curves, isolated is not None))
+
+
+def _notes(solution: FloodSolution, curves: DamageCurves, isolation: bool) -> tuple[Text, ...]:
+    """What a reader of the results should know about this run."""
+    mb = solution.mass_balance
+    notes = [Text("bilan de masse : entrées {i} m³, sorties {o} m³, stock final {s} m³, "
+                  "erreur relative {e:.1e}", "mass balance: in {i} m³, out {o} m³, final "
+                  "storage {s} m³, relative error {e:.1e}").format(
+        i=number_text(round(mb.total_in_m3), 0), o=number_text(round(mb.total_out_m3), 0),
+        s=number_text(round(mb.final_storage_m3), 0), e=mb.relative_error),
+        Text("dommages : {c}", "damage: {c}").format(c=curves.source)]
+    if not isolation:
+        notes.append(Text("isolement non calculé : pas de caserne de pompiers ou pas de réseau "
+                          "routier dans le territoire", "isolation not computed: no fire "
+                          "station or no road network in the territory"))
+    return tuple(notes)
 
 
 def _with_breaches(territory: Territory, params: FloodParams) -> gpd.GeoDataFrame:

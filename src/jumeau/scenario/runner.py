@@ -127,6 +127,8 @@ def write_outputs(out_dir: Path, scenario: Scenario, territory: Territory,
             "indicators": flat_indicators(results),
             "units": {ind.name: ind.unit for _, ind in rows},
             "labels": {ind.name: ind.label.render(lang) for _, ind in rows},
+            "notes": [n.render(lang) for r in results.values()
+                      for n in getattr(r, "notes", ())],
         })
         stage.write_text("indicators.csv", outputs.indicators_csv(rows, lang))
         layers = {}
