@@ -209,7 +209,7 @@ def _l_shapes(corners: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     if not wing.any():
         return base
     c = corners[wing]
-    front0, front1, back1, back0 = c[:, 0], c[:, 1], c[:, 2], c[:, 3]
+    front0, back1, back0 = c[:, 0], c[:, 2], c[:, 3]
     frac = rng.uniform(0.35, 0.5, len(c))[:, None]
     extra = rng.uniform(3.0, 5.0, len(c))[:, None]
     left = rng.random(len(c)) < 0.5

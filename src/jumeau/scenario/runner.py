@@ -137,7 +137,7 @@ def write_outputs(out_dir: Path, scenario: Scenario, territory: Territory,
                 layers[name if name not in layers else f"{kind}_{name}"] = frame
         if any(len(f) for f in layers.values()):
             outputs.write_layers(stage.path("layers.gpkg"), layers)
-        for kind, r in results.items():
+        for r in results.values():
             for name, raster in r.rasters().items():
                 outputs.write_raster(stage.path(f"{name}.tif"), raster)
             for name, table in r.tables().items():
