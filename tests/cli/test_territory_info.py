@@ -62,3 +62,22 @@ def test_human_readable_summary(manifest, capsys):
     out = capsys.readouterr().out
     assert "bâtiments" in out and "2\u202f273" in out   # French thin space for thousands
     assert "dérivé" in out and "composantes connexes" in out
+
+
+def test_demo_info_json(capsys):
+    """`jumeau territory info demo --json`: the documented keys, with the demo's figures."""
+    assert main(["territory", "info", "demo", "--json"]) == 0
+    s = json.loads(capsys.readouterr().out)
+    assert s["crs"] == "EPSG:2154"
+    assert s["layers"]["buildings"] == 2041 and s["layers"]["flood_zones"] > 0
+    assert 3500 < s["population"] < 4500
+    assert s["dem"]["resolution_m"] == 5.0 and s["dem"]["derived"] is False
+    assert s["network"]["components"] == 1 and s["network"]["nodes"] > 100
+
+
+def test_version(capsys):
+    """`jumeau --version` prints the package version."""
+    from jumeau import __version__
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"jumeau {__version__}"
