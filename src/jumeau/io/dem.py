@@ -23,10 +23,11 @@ from pyproj import CRS
 from rasterio import warp
 from rasterio.errors import RasterioIOError
 from scipy.interpolate import LinearNDInterpolator, NearestNDInterpolator
-from scipy.spatial import cKDTree
+from scipy.spatial import QhullError, cKDTree
 
 from jumeau.errors import JumeauError
 from jumeau.i18n import Text
+from jumeau.io._tin import tin_grid
 from jumeau.io.vector import find_column, read_vector, require_file
 from jumeau.territory.terrain import Terrain
 
@@ -200,7 +201,7 @@ def _fill(elevation: np.ndarray) -> np.ndarray:
     filled = elevation.copy()
     try:
         interp = LinearNDInterpolator(known, values)(hr.astype(float), hc.astype(float))
-    except Exception:  # noqa: BLE001 - too few or collinear rim cells
+    except QhullError:  # too few or collinear rim cells: nearest values below
         interp = np.full(len(hr), np.nan)
     miss = ~np.isfinite(interp)
     if miss.any():
@@ -248,34 +249,16 @@ def grid_points(x: np.ndarray, y: np.ndarray, z: np.ndarray, crs: CRS, *,
     cx = x0 + (np.arange(nx) + 0.5) * resolution_m
     cy = y1 - (np.arange(ny) + 0.5) * resolution_m
     gx, gy = np.meshgrid(cx, cy)
-    # Ghost points on a frame around the grid, valued like their nearest real point, keep
-    # every query inside the triangulation (outside it, scipy falls back to a slow
-    # brute-force search) and extrapolate by nearest value towards the edges.
-    ring = _frame(x0 - resolution_m, y0 - resolution_m, x1 + resolution_m, y1 + resolution_m,
-                  step=10 * resolution_m)
-    _, nearest = cKDTree(xy).query(ring)
-    # Centred coordinates: Lambert-93 northings (~6.5e6 m) cost Qhull precision and speed.
-    origin = xy.mean(axis=0)
-    points = np.vstack([xy, ring]) - origin
-    values = np.concatenate([z, z[nearest]])
     try:
-        linear = LinearNDInterpolator(points, values)(gx - origin[0], gy - origin[1])
-    except Exception:  # noqa: BLE001 - collinear points: Qhull refuses them
+        linear = tin_grid(xy[:, 0], xy[:, 1], z, x0, y1, resolution_m, (ny, nx))
+    except QhullError:  # all points on a line: no triangle, nearest values below
         linear = np.full(gx.shape, np.nan)
+    # Outside the points' hull: the nearest point's value.
     missing = np.isnan(linear)
     if missing.any():
         linear[missing] = NearestNDInterpolator(xy, z)(gx[missing], gy[missing])
     return Terrain(elevation_m=linear.astype(np.float32), transform=transform, crs=crs,
                    derived=derived, source=source, method=method, notes=tuple(notes))
-
-
-def _frame(x0: float, y0: float, x1: float, y1: float, step: float) -> np.ndarray:
-    """Points every ``step`` along the edges of a box."""
-    nx = max(2, int(np.ceil((x1 - x0) / step)) + 1)
-    ny = max(2, int(np.ceil((y1 - y0) / step)) + 1)
-    xs, ys = np.linspace(x0, x1, nx), np.linspace(y0, y1, ny)
-    return np.vstack([np.column_stack([xs, np.full(nx, y0)]), np.column_stack([xs, np.full(nx, y1)]),
-                      np.column_stack([np.full(ny, x0), ys]), np.column_stack([np.full(ny, x1), ys])])
 
 
 def _thin(xy: np.ndarray, z: np.ndarray, step: float) -> tuple[np.ndarray, np.ndarray]:
