@@ -27,7 +27,6 @@ from scipy.spatial import QhullError, cKDTree
 
 from jumeau.errors import JumeauError
 from jumeau.i18n import Text
-from jumeau.io._tin import tin_grid
 from jumeau.io.vector import find_column, read_vector, require_file
 from jumeau.territory.terrain import Terrain
 
@@ -249,6 +248,8 @@ def grid_points(x: np.ndarray, y: np.ndarray, z: np.ndarray, crs: CRS, *,
     cx = x0 + (np.arange(nx) + 0.5) * resolution_m
     cy = y1 - (np.arange(ny) + 0.5) * resolution_m
     gx, gy = np.meshgrid(cx, cy)
+    from jumeau.io._tin import tin_grid  # numba: loaded only when points are gridded
+
     try:
         linear = tin_grid(xy[:, 0], xy[:, 1], z, x0, y1, resolution_m, (ny, nx))
     except QhullError:  # all points on a line: no triangle, nearest values below
