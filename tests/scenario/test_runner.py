@@ -136,3 +136,12 @@ def test_every_kind_honours_its_contract(kind, tiny_site):
         assert isinstance(frame, gpd.GeoDataFrame) and frame.crs == territory.crs, name
     for name, raster in result.rasters().items():
         assert raster.values.shape == raster.grid.shape, name
+
+
+def test_unknown_headline_scenario(tmp_path, tiny_site, capsys):
+    """A flood-zone scenario the data does not have: named, with the available ones."""
+    spec = scenario_file(tmp_path, tiny_site, simulate="exposure: {headline_scenario: moyn}")
+    assert main(["--lang", "en", "run", str(spec), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "unknown flood-zone scenario 'moyn'" in err and "did you mean 'moyen'?" in err
+    assert "line 6" in err and not (tmp_path / "o").exists()

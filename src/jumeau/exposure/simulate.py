@@ -10,6 +10,7 @@ import pandas as pd
 import shapely
 from pydantic import BaseModel, ConfigDict, Field
 
+from jumeau.errors import JumeauError, did_you_mean
 from jumeau.i18n import Text
 from jumeau.scenario import registry
 from jumeau.scenario.result import Indicator, Raster
@@ -123,6 +124,20 @@ def simulate(territory: Territory, params: ExposureParams, *, seed: int = 0) -> 
     """
     zones = territory.flood_zones.copy()
     zones["scenario"] = [s or z for s, z in zip(zones["scenario"], zones["source"])]
+    available = sorted(set(zones["scenario"]))
+    for field, names in (("scenarios", params.scenarios or []),
+                         ("headline_scenario", [params.headline_scenario]
+                          if params.headline_scenario else [])):
+        for name in names:
+            if name not in available:
+                raise JumeauError(
+                    Text("scénario de zones inondables inconnu « {n} »",
+                         "unknown flood-zone scenario '{n}'").format(n=name),
+                    field=f"simulate.exposure.{field}",
+                    fix=did_you_mean(name, available) or Text(
+                        "scénarios des zones du territoire : {a}",
+                        "scenarios of the territory's zones: {a}").format(
+                        a=", ".join(available)))
     if params.scenarios:
         zones = zones[zones["scenario"].isin(params.scenarios)].reset_index(drop=True)
     headline = params.headline_scenario or _default_headline(zones)
