@@ -367,7 +367,7 @@ BAD_INPUTS = [
     (dict(cell_size_m=np.nan), "cell size: must be positive, not nan", "taille de maille"),
     (dict(bed_changes=[BedChange(-5.0, [1], [1], 2.0)]),
      "bed change #1: time -5.0 negative or missing", "modification du lit n°1"),
-    (dict(settings=SolverSettings(theta=1.5)), "solver setting theta out of range (0 – 1)",
+    (dict(settings=SolverSettings(theta=0.3)), "solver setting theta out of range (0.5 – 1)",
      "réglage du solveur theta hors limites"),
     (dict(bed_m=np.full((10, 12), np.nan)),
      "bed elevation missing or infinite at (0, 1) (117 cells)", "altitude du lit absente"),

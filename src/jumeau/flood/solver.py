@@ -30,9 +30,18 @@ Choices worth knowing
   ``SolverSettings.min_outflow_slope``. In steady flow this is Manning's normal-depth
   discharge ``h^(5/3) S^(1/2) / n``.
 - Inflow hydrographs are linear between their points and zero outside them; the
-  discharge is split equally between the cells of the inflow and added as a volume
-  source at the start of each step (exact volume of the linear hydrograph over the
-  step).
+  discharge is split equally between the cells of the inflow, and each step brings the
+  exact volume of the linear hydrograph over the step. Cells on a grid edge take it
+  through their edge face, as a given unit discharge (LISFLOOD-FP's QVAR boundary): the
+  depth update brings it in, and the θ-weighting of the first interior faces sees it,
+  so a river entering at an edge flows at its normal depth from the edge cells on. Of
+  an inflow's cells, those on the edge holding most of them do so (their faces are
+  then inflows even on a free edge, closed while the hydrograph is zero); the others
+  get the water as a volume source, added to their depth after the depth update of
+  each step. A source cell must pass its whole discharge to its neighbours, so its
+  surface stands above theirs: 360 m³/s on one 5 m cell of a 4 m deep river stands
+  about 2 m higher, 45 m³/s per cell on a line across the river 0.5 m. Give strong
+  inflows on a line across the flow, or better on the grid edge.
 - Imposed water levels are linear between their points and held constant before the
   first and after the last; at the start and after every step the depth of their
   cells is set to ``max(0, level - bed)`` and the water added or removed is accounted
@@ -45,10 +54,29 @@ Choices worth knowing
   bed. Events after the end of the simulation have no effect.
 - Time steps end exactly on every forcing breakpoint, event, snapshot and series time.
 
+Time step and stability
+-----------------------
+The step is ``dt = α dx / sqrt(g h_max)`` (``SolverSettings.courant``), shortened where
+an inflow would add more than ``(α dx / dt)² / g`` of depth to its cell in one step
+(such water would pile up: a dry start at the largest step once put 18 m of water
+next to an edge inflow).
+
+The θ-weighted scheme is not stable up to the usual 2D Courant limit. For the
+chequerboard mode (depths alternating from cell to cell in both directions) the
+θ-weighting keeps only ``2θ - 1`` of a face's discharge from one step to the next, and
+a von Neumann analysis of the frictionless linear scheme on a square grid gives
+amplification factors within 1 only for ``g h dt² / dx² <= θ / 2``, that is
+``α <= sqrt(θ / 2)`` (0.59 at θ = 0.7, 0.71 at θ = 1; in 1D ``α <= sqrt(θ)``). Friction
+damps the mode in shallow overland flow, which is why LISFLOOD-FP's usual α = 0.7
+works on floodplains; in a deep river it hardly does (its damping grows with the
+discharge over ``h^(7/3)``), and at α = 0.7 the cells of a 4 m deep channel flipped
+between dry and 9 m every few steps (a still lake with millimetre ripples did the
+same). By default α is 95 % of ``sqrt(θ / 2)``.
+
 Threads
 -------
-The time loop uses numba's thread pool for large active regions (at least
-``SolverSettings.parallel_min_cells`` cells), a single serial sweep below that and on
+The time loop uses numba's thread pool for active regions of at least
+``SolverSettings.parallel_min_cells`` cells, a single serial sweep below that and on
 one thread. The number of threads is ``SolverSettings.n_threads``, never more than
 ``NUMBA_NUM_THREADS`` (numba's pool size, which defaults to the number of CPUs) nor the
 CPUs this process may run on (``os.sched_getaffinity``). By default it is those CPUs
@@ -233,10 +261,15 @@ class SolverSettings:
     Parameters
     ----------
     theta
-        Weight of a face's own discharge against its two neighbours (de Almeida et al.
-        2012, 0.7 recommended; 1 gives the original Bates et al. 2010 scheme).
+        Weight of a face's own discharge against its two neighbours, 0.5 to 1 (de
+        Almeida et al. 2012, 0.7 recommended; 1 gives the original Bates et al. 2010
+        scheme).
     courant
-        α in ``dt = α dx / sqrt(g h_max)`` (0.7 is the usual choice; 1 is the limit).
+        α in ``dt = α dx / sqrt(g h_max)``, at most 1. In deep water with little
+        friction the scheme is stable only for ``α <= sqrt(theta / 2)`` (0.59 at
+        θ = 0.7; see the module notes): None, the default, takes 95 % of that. Larger
+        values (LISFLOOD-FP's usual 0.7) hold where friction is strong, shallow
+        overland flow, but make deep channels oscillate.
     max_time_step_s
         Largest time step (s), used while the grid is dry or very shallow.
     flow_depth_min_m
@@ -256,11 +289,12 @@ class SolverSettings:
         Threads for the time loop; None: the allowed CPUs that are not busy (see the
         module notes).
     parallel_min_cells
-        Active cells from which a step runs on several threads.
+        Active cells from which a step runs on several threads (on two cores, two
+        threads win from about 3 000 cells).
     """
 
     theta: float = 0.7
-    courant: float = 0.7
+    courant: float | None = None
     max_time_step_s: float = 10.0
     flow_depth_min_m: float = 1e-3
     froude_max: float | None = 1.0
@@ -269,7 +303,7 @@ class SolverSettings:
     velocity_min_depth_m: float = 0.01
     gravity_ms2: float = 9.81
     n_threads: int | None = None
-    parallel_min_cells: int = 50_000
+    parallel_min_cells: int = 4_000
 
 
 # --------------------------------------------------------------------------- outputs
@@ -571,7 +605,8 @@ def solve_flood(
     obs_cells = _cells(observation_rows, observation_cols, shape, blocked_mask,
                        Text("point d'observation", "observation point"))
 
-    inflow_cells, inflow_owner, inflow_curves = _inflows(inflows, shape, blocked_mask)
+    inflow_cells, inflow_edge, inflow_owner, inflow_curves = _inflows(inflows, shape,
+                                                                      blocked_mask)
     stage_cells, stage_owner, stage_curves = _stages(imposed_levels, shape, blocked_mask)
     hyetographs, zone = _rainfall(rainfall, shape)
     events = _events(bed_changes, unblocks, shape)
@@ -595,11 +630,16 @@ def solve_flood(
     state = (h, np.zeros((ny, nx + 1)), np.zeros((ny + 1, nx)), np.zeros((ny, nx + 1)),
              np.zeros((ny + 1, nx)), np.ones((ny, nx + 1), dtype=np.float32),
              np.ones((ny + 1, nx), dtype=np.float32), ratio)
-    max_depth = h.copy()
-    time_of_max = np.where(h > 0, 0.0, np.nan)
-    arrival = np.where(h > settings.arrival_depth_m, 0.0, np.nan)
-    max_speed2 = np.zeros(shape)  # squared, the kernel avoids square roots
-    diag = (max_depth, max_speed2, arrival, time_of_max)
+    # largest depth, largest squared speed (the kernels avoid square roots), arrival
+    # time, time of the largest depth: one array, so the kernels take one argument
+    diag = np.empty((4, ny, nx))
+    max_depth, max_speed2, arrival, time_of_max = (
+        diag[_kernels._MAX_DEPTH], diag[_kernels._MAX_SPEED2], diag[_kernels._ARRIVAL],
+        diag[_kernels._T_MAX])
+    max_depth[:] = h
+    max_speed2[:] = 0.0
+    arrival[:] = np.where(h > settings.arrival_depth_m, 0.0, np.nan)
+    time_of_max[:] = np.where(h > 0, 0.0, np.nan)
 
     empty_lo = np.full(ny, nx, dtype=np.int64)
     empty_hi = np.full(ny, -1, dtype=np.int64)
@@ -623,10 +663,9 @@ def solve_flood(
     zone_arr = zone if zone is not None else np.zeros((1, 1), dtype=np.int64)
     froude = math.inf if settings.froude_max is None else float(settings.froude_max)
     params = (float(cell_size_m), float(settings.gravity_ms2), float(settings.theta),
-              float(settings.courant), float(settings.flow_depth_min_m), froude,
+              courant_number(settings), float(settings.flow_depth_min_m), froude,
               float(settings.max_time_step_s))
     thresholds = (float(settings.arrival_depth_m), float(settings.velocity_min_depth_m))
-    edge_open = tuple(name in edges for name in EDGES)
 
     initial_storage = float(h.sum()) * cell_size_m**2
     snapshots = np.zeros((snapshot_times.size, ny, nx), dtype=np.float32)
@@ -641,16 +680,18 @@ def solve_flood(
             obs_depth[:, s] = h[obs_r, obs_c]
             obs_level[:, s] = z[obs_r, obs_c] + h[obs_r, obs_c]
 
-    def ground() -> tuple[tuple[NDArray, ...], NDArray]:
-        """What depends on the ground, recomputed after events: edge slopes and the
-        number of open cells of each rain zone (index 0: cells in no zone)."""
+    def ground() -> tuple[NDArray, NDArray]:
+        """What depends on the ground, recomputed after events: the edge faces (their
+        outflow slopes) and the number of open cells of each rain zone (index 0: cells
+        in no zone)."""
         slopes = _edge_slopes(z, cell_size_m, edges, settings.min_outflow_slope)
+        faces = _edge_faces(shape, slopes, inflow_cells, inflow_edge)
         open_cells = np.isfinite(z)
         if rain_by_zone:
             counts = np.bincount(zone_arr[open_cells] + 1, minlength=len(hyetographs) + 1)
         else:
             counts = np.array([0, open_cells.sum()])
-        return slopes, counts.astype(np.float64)
+        return faces, counts.astype(np.float64)
 
     def rain_at(t_mid: float) -> tuple[float, NDArray, bool, float]:
         """Rain over a segment: the uniform rate, or the rate per cell when by zone
@@ -669,7 +710,7 @@ def solve_flood(
     previous_threads = numba.get_num_threads()
     kernel_time = 0.0
     event_k = _apply_events(events, 0, 0.0, z, z_open)
-    edge_slopes, rain_cells = ground()
+    edge_faces, rain_cells = ground()
     record(0)
     try:
         numba.set_num_threads(n_threads)
@@ -682,14 +723,14 @@ def solve_flood(
             started = time.perf_counter()
             _kernels.advance(
                 t_a, t_b, z, n_grid, state, diag, wet, work_int, row_out, row_top,
-                stage_cells, stage_level, stage_rate, inflow_cells, inflow_q, inflow_rate,
-                rain_uniform, rain_grid, rain_by_cell, rain_volume, infiltration_ms,
-                infiltrated, infiltration_on, edge_open, edge_slopes, params, thresholds,
-                acc, counters, parallel_min_cells, n_threads)
+                stage_cells, stage_level, stage_rate, inflow_cells, inflow_edge, inflow_q,
+                inflow_rate, rain_uniform, rain_grid, rain_by_cell, rain_volume,
+                infiltration_ms, infiltrated, infiltration_on, edge_faces, params,
+                thresholds, acc, counters, parallel_min_cells, n_threads)
             kernel_time += time.perf_counter() - started
             if event_k < len(events) and events[event_k][0] <= t_b + 1e-9:
                 event_k = _apply_events(events, event_k, t_b, z, z_open)
-                edge_slopes, rain_cells = ground()
+                edge_faces, rain_cells = ground()
             record(k + 1)
     finally:
         numba.set_num_threads(previous_threads)
@@ -737,10 +778,24 @@ def _other_runnable_tasks() -> int:
     return max(0, running - 1)
 
 
+def courant_number(settings: SolverSettings) -> float:
+    """α of the time step ``dt = α dx / sqrt(g h_max)``: the one set, else 95 % of the
+    stability limit ``sqrt(theta / 2)`` of the scheme in deep water (module notes).
+
+    Examples
+    --------
+    >>> round(courant_number(SolverSettings()), 3)
+    0.562
+    """
+    if settings.courant is not None:
+        return float(settings.courant)
+    return 0.95 * math.sqrt(float(settings.theta) / 2.0)
+
+
 def _check_settings(s: SolverSettings) -> None:
     checks = [
-        (0.0 <= s.theta <= 1.0, "theta", "0 – 1"),
-        (0.0 < s.courant <= 1.0, "courant", "]0, 1]"),
+        (0.5 <= s.theta <= 1.0, "theta", "0.5 – 1"),
+        (s.courant is None or 0.0 < s.courant <= 1.0, "courant", "]0, 1]"),
         (s.max_time_step_s > 0, "max_time_step_s", "> 0"),
         (s.flow_depth_min_m > 0, "flow_depth_min_m", "> 0"),
         (s.froude_max is None or s.froude_max > 0, "froude_max", "> 0"),
@@ -861,7 +916,10 @@ def _values(values: ArrayLike, n: int, what: Text, quantity: Text) -> NDArray[np
 
 
 def _inflows(inflows: Sequence[Inflow], shape: tuple[int, int], blocked: NDArray):
-    cells, owner, curves = [], [], []
+    """Inflow cells sorted by row and column (the kernels group a cell's entries), the
+    edge each enters through (-1: a volume source), its inflow and the curves (times,
+    discharge per cell)."""
+    cells, edge, owner, curves = [], [], [], []
     for k, inflow in enumerate(inflows):
         what = _label(Text("apport", "inflow"), inflow.name, k)
         c = _cells(inflow.rows, inflow.cols, shape, blocked, what)
@@ -873,9 +931,45 @@ def _inflows(inflows: Sequence[Inflow], shape: tuple[int, int], blocked: NDArray
             raise JumeauError(Text(f"{what.fr} : débit négatif ({q.min():g} m³/s)",
                                    f"{what.en}: negative discharge ({q.min():g} m³/s)"))
         cells.append(c)
+        edge.append(_entry_edge(c, shape))
         owner.append(np.full(len(c), k))
         curves.append((t, q / len(c)))
-    return _stack_cells(cells), _stack_owner(owner), curves
+    cells, edge, owner = _stack_cells(cells), _stack_owner(edge), _stack_owner(owner)
+    order = np.lexsort((cells[:, 1], cells[:, 0]))
+    return np.ascontiguousarray(cells[order]), edge[order], owner[order], curves
+
+
+def _entry_edge(cells: NDArray[np.int64], shape: tuple[int, int]) -> NDArray[np.int64]:
+    """Where each cell of one inflow takes its water in: the grid edge holding most of
+    the inflow's cells (ties: in ``EDGES`` order), by its edge face, for the cells on
+    that edge; -1 (a volume source) for the others, and for all when none is on an
+    edge."""
+    ny, nx = shape
+    rows, cols = cells[:, 0], cells[:, 1]
+    on_edge = [cols == 0, cols == nx - 1, rows == 0, rows == ny - 1]
+    best = int(np.argmax([on.sum() for on in on_edge]))
+    return np.where(on_edge[best], best, -1).astype(np.int64)
+
+
+def _edge_faces(shape: tuple[int, int], slopes: tuple[NDArray, ...], cells: NDArray,
+                edge: NDArray) -> NDArray[np.float64]:
+    """The edge faces as the kernels take them, ``faces[edge, field, k]`` (see
+    :func:`jumeau.flood._kernels.advance`): the outward slope of free faces (``slopes``
+    is 0 on closed edges), the inflow faces (their discharge set by the kernels every
+    step) and whether the θ-weighting sees each face open or as a wall."""
+    ny, nx = shape
+    faces = np.zeros((4, 3, max(ny, nx)))
+    faces[:, _kernels._INFLOW] = -1.0
+    for e, slope in enumerate(slopes):
+        faces[e, _kernels._SLOPE, : slope.size] = slope
+    for (i, j), e in zip(cells, edge, strict=True):
+        if e >= 0:
+            k = i if e < 2 else j
+            faces[e, _kernels._SLOPE, k] = 0.0
+            faces[e, _kernels._INFLOW, k] = 0.0
+    faces[:, _kernels._BEYOND] = np.where(
+        (faces[:, _kernels._SLOPE] > 0.0) | (faces[:, _kernels._INFLOW] >= 0.0), 0.0, np.inf)
+    return faces
 
 
 def _stages(levels: Sequence[ImposedLevel], shape: tuple[int, int], blocked: NDArray):
