@@ -23,7 +23,7 @@ def write_tiny_site(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     # Terrain: 120 × 80 cells of 5 m; a river channel at y < 40 m, ground rising 1 m per 100 m.
     ny, nx = 80, 120
-    rows, cols = np.mgrid[0:ny, 0:nx]
+    rows = np.mgrid[0:ny, 0:nx][0]
     y = Y0 + 400 - (rows + 0.5) * 5
     z = 100 + (y - Y0) / 100.0
     z[y - Y0 < 40] -= 2.0

@@ -11,12 +11,12 @@ The flat public API::
 
 __version__ = "0.1.0"
 
-from jumeau.errors import JumeauError  # noqa: E402
-from jumeau.io.manifest import load_territory  # noqa: E402
-from jumeau.scenario.runner import run  # noqa: E402
-from jumeau.scenario.spec import read_scenario  # noqa: E402
-from jumeau.territory import Terrain, Territory  # noqa: E402
-from jumeau.versions import show_versions, versions  # noqa: E402
+from jumeau.errors import JumeauError
+from jumeau.io.manifest import load_territory
+from jumeau.scenario.runner import run
+from jumeau.scenario.spec import read_scenario
+from jumeau.territory import Terrain, Territory
+from jumeau.versions import show_versions, versions
 
 __all__ = ["JumeauError", "Terrain", "Territory", "__version__", "load_territory",
            "read_scenario", "run", "show_versions", "versions"]

@@ -10,9 +10,9 @@ import pandas as pd
 import pyogrio
 import pytest
 import rasterio
-from rasterio import features
 import shapely
 from pyproj import Transformer
+from rasterio import features
 
 from jumeau.demo import hydraulics as hy
 from jumeau.demo import plan

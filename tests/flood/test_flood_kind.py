@@ -139,6 +139,28 @@ simulate:
     assert r.solution.mass_balance.rain_m3 == pytest.approx(expected, rel=1e-9)
 
 
+
+def test_drains_and_soil_that_match_the_rain_keep_the_town_dry(tmp_path, tiny_site):
+    """A network draining 40 mm/h from sealed ground and roofs, a soil taking 40 mm/h:
+    a 40 mm/h rain leaves no water on land, roof water included (it falls on the
+    building's edge cells, whose drain capacity grows by the roof's share)."""
+    text = f"""name: orage
+territory: {tiny_site}
+simulate:
+  flood:
+    duration_h: 0.5
+    rain: {{time_h: [0, 0.25], rate_mm_h: [40], infiltration_mm_h: 40, drainage_mm_h: 40}}
+"""
+    r = run(read_scenario(write(tmp_path, text)), write=False).results["flood"]
+    balance = r.solution.mass_balance
+    land = ~r.water & ~r.blocked
+    assert r.solution.max_depth_m[land].max() < 1e-9
+    assert balance.drainage_m3 > 0 and balance.infiltration_m3 > 0
+    rain_on_land = balance.rain_m3 - balance.final_storage_m3
+    assert balance.drainage_m3 + balance.infiltration_m3 == pytest.approx(rain_on_land,
+                                                                          rel=1e-9)
+
+
 BAD = {
     "inflow point outside the grid": (
         lambda t: flood_yaml(t).replace(f"line: {INFLOW}", "point: [700000, 6600000]"),

@@ -84,7 +84,7 @@ def _main_in_language(argv: list[str] | None) -> int:
         return 130
     except SystemExit as exc:  # click usage errors in standalone_mode=False
         return int(exc.code or 0)
-    except Exception as exc:  # noqa: BLE001 - click raises its own usage errors here
+    except Exception as exc:
         import click
 
         if isinstance(exc, click.exceptions.ClickException):

@@ -44,7 +44,7 @@ def print_indicators(result) -> None:
     lang = current_language()
     title = result.scenario.spec.title or result.scenario.name
     console.out.print(title, markup=False, style="bold")
-    for kind, r in result.results.items():
+    for r in result.results.values():
         for ind in r.indicators():
             value = "—" if ind.value != ind.value else fmt_number(
                 ind.value, lang, 0 if float(ind.value).is_integer() else 2)

@@ -47,7 +47,7 @@ def info(
 def render_summary(s: dict) -> str:
     """A readable multi-line summary in the current language."""
     lang = current_language()
-    n = lambda v, d=0: fmt_number(v, lang, d)  # noqa: E731
+    n = lambda v, d=0: fmt_number(v, lang, d)
     x0, y0, x1, y1 = s["extent"]
     lines = [
         f"{Text('Territoire', 'Territory')} : {s['name']}" if lang == "fr"
@@ -60,7 +60,7 @@ def render_summary(s: dict) -> str:
     for name, count in s["layers"].items():
         if count:
             src = s["sources"].get(name, "")
-            lines.append(f"  {str(LAYER_LABELS[name]):<34} {n(count):>9}   {src}")
+            lines.append(f"  {LAYER_LABELS[name]!s:<34} {n(count):>9}   {src}")
     pop = _kv(Text("Population", "Population"), f"{n(s['population'])} " +
               str(Text("habitants", "residents")))
     if s.get("population_75p") is not None:

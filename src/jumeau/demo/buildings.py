@@ -337,7 +337,7 @@ def candidates(pieces: list[np.ndarray], sections: list[Section],
     cand.add(houses, "house", zone_of(hu, hv), house_street)
 
     # Garages beside some houses, garden sheds behind others.
-    front0, front1, back1, back0 = (corners[:, k] for k in range(4))
+    front0, front1, _back1, back0 = (corners[:, k] for k in range(4))
     along = (front1 - front0) / np.hypot(*(front1 - front0).T)[:, None]
     inward = (back0 - front0) / np.hypot(*(back0 - front0).T)[:, None]
     garage = rng.random(len(corners)) < 0.45

@@ -125,15 +125,15 @@ def simulate(territory: Territory, params: ExposureParams, *, seed: int = 0) -> 
     zones = territory.flood_zones.copy()
     zones["scenario"] = [s or z for s, z in zip(zones["scenario"], zones["source"])]
     available = sorted(set(zones["scenario"]))
-    for field, names in (("scenarios", params.scenarios or []),
-                         ("headline_scenario", [params.headline_scenario]
-                          if params.headline_scenario else [])):
+    for key, names in (("scenarios", params.scenarios or []),
+                       ("headline_scenario", [params.headline_scenario]
+                        if params.headline_scenario else [])):
         for name in names:
             if name not in available:
                 raise JumeauError(
                     Text("scénario de zones inondables inconnu « {n} »",
                          "unknown flood-zone scenario '{n}'").format(n=name),
-                    field=f"simulate.exposure.{field}",
+                    field=f"simulate.exposure.{key}",
                     fix=did_you_mean(name, available) or Text(
                         "scénarios des zones du territoire : {a}",
                         "scenarios of the territory's zones: {a}").format(

@@ -36,6 +36,7 @@ class Setup:
     blocked: np.ndarray
     manning_n: np.ndarray
     infiltration_mm_h: np.ndarray | float
+    drainage_mm_h: np.ndarray | float
     initial_depth_m: np.ndarray | None
     inflows: tuple[solver.Inflow, ...]
     levels: tuple[solver.ImposedLevel, ...]
@@ -128,14 +129,17 @@ def build(territory: Territory, params: FloodParams) -> Setup:
 
     rainfall = None
     infiltration: np.ndarray | float = 0.0
+    drainage: np.ndarray | float = 0.0
     if params.rain_zones:
-        rainfall, infiltration = _rain(territory, grid, params, blocked, labels, sealed)
+        rainfall, infiltration, drainage = _rain(territory, grid, params, blocked, labels,
+                                                 sealed & ~water)
 
     initial = _initial_water(territory, grid, params, bed, blocked, water)
     changes = _breaches(territory, grid, params, bed, blocked)
     rows, cols, names = _observations(grid, params, blocked)
     return Setup(bed_m=bed, blocked=blocked, manning_n=manning,
-                 infiltration_mm_h=infiltration, initial_depth_m=initial,
+                 infiltration_mm_h=infiltration, drainage_mm_h=drainage,
+                 initial_depth_m=initial,
                  inflows=tuple(inflows), levels=tuple(levels), rainfall=rainfall,
                  bed_changes=tuple(changes), observation_rows=rows, observation_cols=cols,
                  observation_names=names, free_outflow=dict(params.outflow),
@@ -194,7 +198,9 @@ def _rain(territory, grid, params, blocked, labels, sealed):
 
     Where buildings are blocked, roofs drain to the ground around them (downpipes): the
     rain on a zone's roofs falls on that zone's cells along the buildings' edges, so
-    the town receives all its rain.
+    the town receives all its rain. The storm-water network takes its capacity from
+    sealed ground, and that of the roofs from the cells their water falls on.
+    Returns the rainfall, the infiltration and the drainage capacity grids (mm/h).
     """
     zones = params.rain_zones
     zone = np.full(grid.shape, -1, dtype=np.int64)
@@ -215,6 +221,10 @@ def _rain(territory, grid, params, blocked, labels, sealed):
     for k, rain in enumerate(zones):
         infiltration[zone == k] = rain.infiltration_mm_h
     infiltration[sealed | blocked] = 0.0
+    drainage = np.zeros(grid.shape)
+    for k, rain in enumerate(zones):
+        drainage[(zone == k) & sealed] = rain.drainage_mm_h
+    drainage[blocked] = 0.0
     if blocked.any():
         r, c, _ = edge_cells(labels)
         edge = np.zeros(grid.shape, dtype=bool)
@@ -227,10 +237,11 @@ def _rain(territory, grid, params, blocked, labels, sealed):
             if ring.any() and roof:
                 factor = 1.0 + roof / ring.sum()
                 zone[ring] = len(hyetographs)
+                drainage[ring] += rain.drainage_mm_h * (factor - 1.0)
                 hyetographs.append(solver.Hyetograph(rain.times_s,
                                                      np.asarray(rain.rate_mm_h) * factor,
                                                      name=f"rain[{k}]+roofs"))
-    return solver.Rainfall(hyetographs, zone), infiltration
+    return solver.Rainfall(hyetographs, zone), infiltration, drainage
 
 
 def _initial_water(territory, grid, params, bed, blocked, water) -> np.ndarray | None:

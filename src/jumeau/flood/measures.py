@@ -32,7 +32,7 @@ import shapely
 from pydantic import Field, model_validator
 
 from jumeau.errors import JumeauError
-from jumeau.flood.params import Coords, FeatureRef, _Model, _line, read_feature
+from jumeau.flood.params import Coords, FeatureRef, _line, _Model, read_feature
 from jumeau.i18n import Text
 from jumeau.scenario.measures import register
 from jumeau.territory.model import Territory

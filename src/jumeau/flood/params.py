@@ -13,9 +13,8 @@ from typing import Literal
 
 import numpy as np
 import shapely
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from shapely.ops import substring
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, \
-    model_validator
 
 from jumeau.territory.schema import LAND_COVERS
 
@@ -146,6 +145,9 @@ class Rain(_Model):
                                                                   "(default: everywhere).")
     infiltration_mm_h: float = Field(10.0, ge=0, le=500, description="Loss on unsealed "
                                                                      "ground.")
+    drainage_mm_h: float = Field(0.0, ge=0, le=200, description=(
+        "Capacity of the storm-water network, as a rain intensity it takes from sealed "
+        "ground and roofs; 0 (default) means no network, the worst case."))
 
     @model_validator(mode="after")
     def _check(self) -> Rain:

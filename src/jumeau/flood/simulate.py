@@ -87,7 +87,7 @@ class FloodResult:
         has_age = bool(np.isfinite(b["residents_75p"].to_numpy(float)).any())
         mb = self.solution.mass_balance
         return [
-            Indicator("flooded_buildings", int(len(flooded)), "",
+            Indicator("flooded_buildings", len(flooded), "",
                       Text("bâtiments inondés", "flooded buildings")),
             Indicator("residents_affected", round(float(flooded["residents"].sum())), "",
                       Text("habitants touchés", "residents affected")),
@@ -105,7 +105,7 @@ class FloodResult:
                       "km", Text("routes coupées aux secours (> {e} m)",
                                  "roads cut to emergency vehicles (> {e} m)").format(
                           e=number_text(self.thresholds_m["emergency"]))),
-            Indicator("facilities_hit", int(len(self.facilities)), "",
+            Indicator("facilities_hit", len(self.facilities), "",
                       Text("équipements sensibles inondés", "critical facilities flooded")),
             Indicator("isolated_people",
                       round(float(b.loc[b["isolated"], "residents"].sum()))
@@ -192,7 +192,8 @@ def simulate(territory: Territory, params: FloodParams, *, seed: int = 0) -> Flo
         setup.bed_m, grid.resolution_m, params.duration_h * 3600.0,
         manning_n=setup.manning_n, blocked=setup.blocked, initial_depth_m=setup.initial_depth_m,
         inflows=setup.inflows, imposed_levels=setup.levels, rainfall=setup.rainfall,
-        infiltration_mm_h=setup.infiltration_mm_h, bed_changes=setup.bed_changes,
+        infiltration_mm_h=setup.infiltration_mm_h, drainage_mm_h=setup.drainage_mm_h,
+        bed_changes=setup.bed_changes,
         free_outflow=setup.free_outflow, observation_rows=setup.observation_rows,
         observation_cols=setup.observation_cols,
         snapshot_interval_s=params.snapshot_interval_min * 60.0,

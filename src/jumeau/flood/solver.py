@@ -329,6 +329,8 @@ class MassBalance:
     """Water on the grid at the start."""
     final_storage_m3: float
     """Water on the grid at the end."""
+    drainage_m3: float = 0.0
+    """Water taken by the storm-water network."""
 
     @property
     def total_in_m3(self) -> float:
@@ -337,8 +339,9 @@ class MassBalance:
 
     @property
     def total_out_m3(self) -> float:
-        """All water that left: free edges, infiltration and imposed levels."""
-        return self.outflow_m3 + self.infiltration_m3 + self.boundary_out_m3
+        """All water that left: free edges, infiltration, drains and imposed levels."""
+        return (self.outflow_m3 + self.infiltration_m3 + self.drainage_m3
+                + self.boundary_out_m3)
 
     @property
     def error_m3(self) -> float:
@@ -357,7 +360,7 @@ class MassBalance:
     def as_dict(self) -> dict[str, float]:
         """All terms, the error and the relative error, by name."""
         names = ("inflow_m3", "rain_m3", "boundary_in_m3", "boundary_out_m3", "outflow_m3",
-                 "infiltration_m3", "initial_storage_m3", "final_storage_m3", "error_m3",
+                 "infiltration_m3", "drainage_m3", "initial_storage_m3", "final_storage_m3", "error_m3",
                  "relative_error")
         return {name: float(getattr(self, name)) for name in names}
 
@@ -474,6 +477,7 @@ def solve_flood(
     imposed_levels: Sequence[ImposedLevel] = (),
     rainfall: Rainfall | Hyetograph | None = None,
     infiltration_mm_h: ArrayLike = 0.0,
+    drainage_mm_h: ArrayLike = 0.0,
     bed_changes: Sequence[BedChange] = (),
     unblocks: Sequence[Unblock] = (),
     free_outflow: Mapping[str, float | None] | None = None,
@@ -509,6 +513,10 @@ def solve_flood(
         Rain (:class:`Rainfall`, or a single :class:`Hyetograph` falling everywhere).
     infiltration_mm_h
         Infiltration capacity (mm/h), one value or one per cell (0 on sealed ground).
+    drainage_mm_h
+        Capacity of the storm-water network (mm/h), one value or one per cell: water
+        standing on a cell leaves at this rate on top of the infiltration, and is
+        reported apart in the mass balance.
     bed_changes, unblocks
         Events changing the ground during the run (:class:`BedChange`,
         :class:`Unblock`).
@@ -599,6 +607,16 @@ def solve_flood(
     if not (np.isfinite(infiltration) & (infiltration >= 0)).all():
         raise JumeauError(Text("l'infiltration doit être positive ou nulle (mm/h)",
                                "infiltration must be zero or positive (mm/h)"))
+    drainage = _grid(drainage_mm_h, shape, Text("drainage", "drainage"))
+    if not (np.isfinite(drainage) & (drainage >= 0)).all():
+        raise JumeauError(Text("la capacité du réseau pluvial doit être positive ou nulle "
+                               "(mm/h)", "the drainage capacity must be zero or positive "
+                               "(mm/h)"))
+    # Both losses act together on standing water: the kernel takes their sum and the
+    # volume lost in each cell is shared out by rate afterwards (exactly).
+    loss_rate = infiltration + drainage
+    drained_share = np.divide(drainage, loss_rate, out=np.zeros(shape), where=loss_rate > 0)
+    infiltration = loss_rate
     snapshot_times = np.arange(n_snapshots) * float(snapshot_interval_s or 0.0)
     series_times = np.arange(n_series) * float(series_interval_s)
     edges = _edges(free_outflow)
@@ -738,7 +756,8 @@ def solve_flood(
     balance = MassBalance(
         inflow_m3=float(acc[0]), rain_m3=float(acc[1]), boundary_in_m3=float(acc[2]),
         boundary_out_m3=float(acc[3]), outflow_m3=float(acc[4]),
-        infiltration_m3=float(infiltrated.sum()) * cell_size_m**2,
+        infiltration_m3=float((infiltrated * (1.0 - drained_share)).sum()) * cell_size_m**2,
+        drainage_m3=float((infiltrated * drained_share).sum()) * cell_size_m**2,
         initial_storage_m3=initial_storage,
         final_storage_m3=float(h.sum()) * cell_size_m**2)
     return FloodSolution(

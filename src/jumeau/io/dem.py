@@ -269,7 +269,7 @@ def _thin(xy: np.ndarray, z: np.ndarray, step: float) -> tuple[np.ndarray, np.nd
     inverse = inverse.ravel()
     if len(counts) == len(z):
         return xy, z
-    mean = lambda v: np.bincount(inverse, weights=v) / counts  # noqa: E731
+    mean = lambda v: np.bincount(inverse, weights=v) / counts
     return np.column_stack([mean(xy[:, 0]), mean(xy[:, 1])]), mean(z)
 
 

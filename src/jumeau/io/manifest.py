@@ -30,8 +30,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, \
-    model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
@@ -40,8 +46,12 @@ from jumeau.i18n import Text
 from jumeau.io import bdtopo, dem, generic, georisques, insee
 from jumeau.io.vector import repair_geometries
 from jumeau.io.yamlfile import read_yaml, validation_error
-from jumeau.territory.estimate import EstimationRules, assign_facilities, estimate_buildings, \
-    estimate_roads
+from jumeau.territory.estimate import (
+    EstimationRules,
+    assign_facilities,
+    estimate_buildings,
+    estimate_roads,
+)
 from jumeau.territory.model import Territory
 from jumeau.territory.raster import footprint_stats, label_footprints
 from jumeau.territory.schema import VECTOR_LAYERS

@@ -208,8 +208,7 @@ _MESSAGES_FR = {
 def _translated(err: dict) -> Text:
     """The pydantic message of ``err``, with a French version when known."""
     english = err["msg"]
-    if english.startswith("Value error, "):
-        english = english[len("Value error, "):]
+    english = english.removeprefix("Value error, ")
     template = _MESSAGES_FR.get(err["type"])
     french = template.format(**err.get("ctx", {})) if template else english
     return Text(f"valeur refusée : {french}", f"invalid value: {english}")

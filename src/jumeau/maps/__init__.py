@@ -20,14 +20,14 @@ from jumeau.maps.styles import Categorical, Field, Graduated, RasterStyle, Style
 
 __all__ = [
     "CANVAS_ABOVE_FEATURES",
-    "Categorical",
-    "Field",
-    "Graduated",
     "HAZARD",
     "ICONS",
     "LEAFLET_VERSION",
-    "MapBuilder",
     "OKABE_ITO",
+    "Categorical",
+    "Field",
+    "Graduated",
+    "MapBuilder",
     "RasterStyle",
     "Style",
     "blues",

@@ -71,9 +71,7 @@ def runtime_css() -> str:
 def _is_external(target: str) -> bool:
     """Whether a resource reference would be loaded from outside the page."""
     t = target.strip().lower()
-    if not t or t.startswith(("data:", "blob:", "#", "about:", "javascript:")):
-        return False
-    return True
+    return bool(t) and not t.startswith(("data:", "blob:", "#", "about:", "javascript:"))
 
 
 class _References(HTMLParser):

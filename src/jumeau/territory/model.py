@@ -9,8 +9,8 @@ from functools import cached_property
 import geopandas as gpd
 import numpy as np
 import shapely
-from pyproj import CRS
 from affine import Affine
+from pyproj import CRS
 
 from jumeau.i18n import Text
 from jumeau.territory import raster
@@ -134,7 +134,7 @@ class Territory:
             "crs": f"EPSG:{epsg}" if epsg else self.crs.to_string(),
             "crs_name": self.crs.name,
             "extent": [round(v, 2) for v in self.extent],
-            "layers": {name: int(len(self.layer(name))) for name in VECTOR_LAYERS},
+            "layers": {name: len(self.layer(name)) for name in VECTOR_LAYERS},
             "population": round(self.total_population, 1),
             "population_75p": round(float(np.nansum(p75)), 1) if np.isfinite(p75).any()
             else None,
