@@ -56,6 +56,21 @@ def test_flood_run_conserves_mass_and_floods_the_low_houses(tmp_path, tiny_site)
     assert flood.solution.observation_level_m.shape[0] == 1
 
 
+def test_flood_reports_its_progress(tmp_path, tiny_site):
+    """The runner hears the flood start, then the simulated time done, up to 100 %."""
+    from jumeau.scenario.runner import load_territory as cached_territory
+    from jumeau.scenario.runner import simulate
+
+    scenario = read_scenario(write(tmp_path, flood_yaml(tiny_site, duration=0.5)))
+    heard = []
+    simulate(cached_territory(scenario.territory_source()), scenario,
+             progress=lambda kind, done: heard.append((kind, done)))
+    assert heard[0] == ("flood", None)
+    fractions = [done for _, done in heard[1:]]
+    assert len(fractions) >= 3                 # at each snapshot (10 min) and event
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert {kind for kind, _ in heard} == {"flood"}
+
 def test_wall_measure_protects(tmp_path, tiny_site):
     """A 2 m wall along the bank keeps the houses dry that flood without it."""
     base = run(read_scenario(write(tmp_path, flood_yaml(tiny_site))), write=False)

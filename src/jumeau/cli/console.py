@@ -49,18 +49,25 @@ def status(message: Text | str) -> Iterator:
 
 
 def progress_bar(total: int, label: Text | str):
-    """A rich progress bar context; yields ``advance(n=1)``."""
+    """A rich progress bar context; yields ``advance(n=1, note=None)``: ``n`` steps more,
+    and ``note`` (if given) shown after the label."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     @contextlib.contextmanager
     def _bar() -> Iterator:
         if verbosity() < 1 or not err.is_terminal:
-            yield lambda n=1, **_: None
+            yield lambda n=1, note=None: None
             return
-        with Progress(TextColumn(str(label)), BarColumn(), TextColumn("{task.percentage:>3.0f} %"),
-                      TimeElapsedColumn(), console=err, transient=True) as prog:
-            task = prog.add_task("", total=total)
-            yield lambda n=1, **_: prog.advance(task, n)
+        with Progress(TextColumn("{task.description}"), BarColumn(),
+                      TextColumn("{task.percentage:>3.0f} %"), TimeElapsedColumn(),
+                      console=err, transient=True) as prog:
+            task = prog.add_task(str(label), total=total)
+
+            def advance(n: float = 1, note: Text | str | None = None) -> None:
+                description = str(label) if note is None else f"{label} — {note}"
+                prog.update(task, advance=n, description=description)
+
+            yield advance
 
     return _bar()
 

@@ -29,7 +29,10 @@ def demo(out: Out = None, lang: Lang = None, tiles: Tiles = False) -> None:
     with console.progress_bar(len(scenarios), Text("Scénarios", "Scenarios")) as advance:
         for scenario in scenarios:
             console.detail(scenario.name)
-            result = run(scenario, out_dir=root / scenario.name, tiles=tiles)
+            result = run(scenario, out_dir=root / scenario.name, tiles=tiles,
+                         progress=lambda msg, name=scenario.name: advance(
+                             0, note=f"{name} : {msg}" if current_language() == "fr"
+                             else f"{name}: {msg}"))
             done.append(result)
             advance()
     write_text_atomic(root / "index.html", index_page(done, lang=current_language()))

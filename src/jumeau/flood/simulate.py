@@ -14,6 +14,7 @@ from jumeau.flood.damage import DamageCurves
 from jumeau.flood.params import FloodParams
 from jumeau.flood.solver import FloodSolution, SolverSettings, solve_flood
 from jumeau.i18n import Text, number_text
+from jumeau.progress import report
 from jumeau.scenario import registry
 from jumeau.scenario.result import Indicator, Raster
 from jumeau.territory.model import Territory
@@ -197,7 +198,8 @@ def simulate(territory: Territory, params: FloodParams, *, seed: int = 0) -> Flo
         free_outflow=setup.free_outflow, observation_rows=setup.observation_rows,
         observation_cols=setup.observation_cols,
         snapshot_interval_s=params.snapshot_interval_min * 60.0,
-        series_interval_s=params.series_interval_min * 60.0, settings=settings)
+        series_interval_s=params.series_interval_min * 60.0, settings=settings,
+        progress=report)
     return assess(territory, params, setup, solution)
 
 

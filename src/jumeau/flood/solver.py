@@ -101,7 +101,7 @@ from __future__ import annotations
 import math
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numba
@@ -486,6 +486,7 @@ def solve_flood(
     snapshot_interval_s: float | None = 600.0,
     series_interval_s: float = 60.0,
     settings: SolverSettings | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> FloodSolution:
     """Run the local inertial flood model on a grid.
 
@@ -531,6 +532,8 @@ def solve_flood(
         Period of the observation series (s).
     settings
         Numerical settings (:class:`SolverSettings`).
+    progress
+        Called with the fraction of the simulated time done, as the run goes.
 
     Returns
     -------
@@ -750,6 +753,8 @@ def solve_flood(
                 event_k = _apply_events(events, event_k, t_b, z, z_open)
                 edge_faces, rain_cells = ground()
             record(k + 1)
+            if progress is not None:
+                progress(t_b / duration_s)
     finally:
         numba.set_num_threads(previous_threads)
 

@@ -16,6 +16,7 @@ import numpy as np
 from jumeau.errors import JumeauError
 from jumeau.i18n import Text, current_language
 from jumeau.io import manifest, outputs
+from jumeau.progress import reporting
 from jumeau.scenario import registry
 from jumeau.scenario.result import Result, indicator_dict
 from jumeau.scenario.spec import Scenario
@@ -96,15 +97,20 @@ def apply_measures(territory: Territory, scenario: Scenario) -> Territory:
 
 
 def simulate(territory: Territory, scenario: Scenario, progress=None) -> dict[str, Result]:
-    """Run every requested simulation, each with its own derived seed."""
+    """Run every requested simulation, each with its own derived seed.
+
+    ``progress(kind, done)`` hears of each simulation as it starts (``done`` None) and
+    of the fraction it has done, when the kind reports it (:mod:`jumeau.progress`).
+    """
     results = {}
     for name, params in scenario.simulations.items():
         if progress:
-            progress(name)
+            progress(name, None)
         kind = registry.get(name)
         try:
-            results[name] = kind.run(territory, params,
-                                     seed=derive_seed(scenario.spec.seed, name))
+            with reporting(lambda done, name=name: progress and progress(name, done)):
+                results[name] = kind.run(territory, params,
+                                         seed=derive_seed(scenario.spec.seed, name))
         except JumeauError as err:
             raise scenario.locate(err) from None
     return results
@@ -172,8 +178,10 @@ def run(scenario: Scenario, *, out_dir: Path | None = None, lang: str | None = N
     except JumeauError as err:
         raise scenario.locate(err) from None
     territory = apply_measures(territory, scenario)
-    results = simulate(territory, scenario, progress=lambda k: say(
-        Text("simulation « {k} »", "simulation '{k}'").format(k=k)))
+    results = simulate(territory, scenario, progress=lambda k, done: say(
+        Text("simulation « {k} »", "simulation '{k}'").format(k=k) if done is None else
+        Text("simulation « {k} » : {p} %", "simulation '{k}': {p} %").format(
+            k=k, p=round(100 * done))))
     files: tuple[str, ...] = ()
     target = None
     if write:
