@@ -216,6 +216,30 @@ BAD = {
 }
 
 
+def test_outputs_of_a_flood_run(tmp_path, tiny_site):
+    """`jumeau run` writes the grids, the tables and the layers, consistent with the
+    indicators: the buildings layer flags exactly the flooded buildings counted."""
+    import json
+
+    import geopandas as gpd
+    import pandas as pd
+    import pyogrio
+
+    out = tmp_path / "out"
+    assert main(["-q", "run", str(write(tmp_path, flood_yaml(tiny_site))), "--out",
+                 str(out)]) == 0
+    for name in ("map.html", "max_depth_m.tif", "max_velocity_ms.tif", "arrival_time_min.tif",
+                 "time_of_max_min.tif", "final_depth_m.tif", "hazard_class.tif",
+                 "mass_balance.csv", "scenario.resolved.yaml"):
+        assert (out / name).is_file(), name
+    indicators = json.loads((out / "indicators.json").read_text())["indicators"]
+    layers = set(pyogrio.list_layers(out / "layers.gpkg")[:, 0])
+    assert {"buildings_flood", "roads_flood"} <= layers
+    buildings = gpd.read_file(out / "layers.gpkg", layer="buildings_flood")
+    assert int(buildings["flooded"].astype(bool).sum()) == indicators["flooded_buildings"] > 0
+    balance = pd.read_csv(out / "mass_balance.csv")
+    assert {"rain_m3", "infiltration_m3", "drainage_m3", "error_m3"} <= set(balance.columns)
+
 @pytest.mark.parametrize("case", sorted(BAD))
 def test_bad_flood_inputs(tmp_path, tiny_site, capsys, case):
     """Each bad flood input: exit 2, a located message, no output folder."""

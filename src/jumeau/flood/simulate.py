@@ -125,8 +125,10 @@ class FloodResult:
         ]
 
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
+        """Buildings and roads the water reached (``flooded`` and ``cut_*`` say which
+        count), facilities hit, observation points and structures."""
         b = self.buildings
-        return {"flooded_buildings": b[b["depth_m"] > 0].drop(columns="building_index"),
+        return {"buildings_flood": b[b["depth_m"] > 0].drop(columns="building_index"),
                 "roads_flood": self.roads[self.roads["max_depth_m"] > 0],
                 "facilities_hit": self.facilities, "observation_points": self.observations,
                 "structures": self.structures}
