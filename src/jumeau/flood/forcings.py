@@ -218,13 +218,12 @@ def _rain(territory, grid, params, blocked, labels, sealed):
     hyetographs = [solver.Hyetograph(r.times_s, r.rate_mm_h, name=f"rain[{k}]")
                    for k, r in enumerate(zones)]
     infiltration = np.zeros(grid.shape)
-    for k, rain in enumerate(zones):
-        infiltration[zone == k] = rain.infiltration_mm_h
-    infiltration[sealed | blocked] = 0.0
     drainage = np.zeros(grid.shape)
     for k, rain in enumerate(zones):
-        drainage[(zone == k) & sealed] = rain.drainage_mm_h
-    drainage[blocked] = 0.0
+        infiltration[zone == k] = rain.infiltration_mm_h
+        drainage[zone == k] = rain.drainage_mm_h
+    infiltration[sealed | blocked] = 0.0
+    drainage[~sealed | blocked] = 0.0
     if blocked.any():
         r, c, _ = edge_cells(labels)
         edge = np.zeros(grid.shape, dtype=bool)

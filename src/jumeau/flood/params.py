@@ -13,7 +13,14 @@ from typing import Literal
 
 import numpy as np
 import shapely
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from shapely.ops import substring
 
 from jumeau.territory.schema import LAND_COVERS

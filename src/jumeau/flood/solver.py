@@ -47,8 +47,9 @@ Choices worth knowing
   cells is set to ``max(0, level - bed)`` and the water added or removed is accounted
   as boundary exchange (both ways: ``boundary_in_m3`` and ``boundary_out_m3``).
 - Hyetographs are piecewise constant: ``rate_mm_h[k]`` falls between ``times_s[k]`` and
-  ``times_s[k + 1]``, nothing outside. Infiltration removes up to its capacity from the
-  water on a cell, every step.
+  ``times_s[k + 1]``, nothing outside. Infiltration and the storm-water network remove
+  up to their capacities from the water on a cell, every step: the kernel takes their
+  sum, and the volume each cell lost is shared between the two by rate at the end.
 - Bed changes and openings happen at their time, between two steps; the depth of water
   on a changed cell is kept (so water is conserved), which moves its surface with the
   bed. Events after the end of the simulation have no effect.
@@ -360,8 +361,8 @@ class MassBalance:
     def as_dict(self) -> dict[str, float]:
         """All terms, the error and the relative error, by name."""
         names = ("inflow_m3", "rain_m3", "boundary_in_m3", "boundary_out_m3", "outflow_m3",
-                 "infiltration_m3", "drainage_m3", "initial_storage_m3", "final_storage_m3", "error_m3",
-                 "relative_error")
+                 "infiltration_m3", "drainage_m3", "initial_storage_m3", "final_storage_m3",
+                 "error_m3", "relative_error")
         return {name: float(getattr(self, name)) for name in names}
 
 
@@ -615,11 +616,7 @@ def solve_flood(
         raise JumeauError(Text("la capacité du réseau pluvial doit être positive ou nulle "
                                "(mm/h)", "the drainage capacity must be zero or positive "
                                "(mm/h)"))
-    # Both losses act together on standing water: the kernel takes their sum and the
-    # volume lost in each cell is shared out by rate afterwards (exactly).
-    loss_rate = infiltration + drainage
-    drained_share = np.divide(drainage, loss_rate, out=np.zeros(shape), where=loss_rate > 0)
-    infiltration = loss_rate
+    loss_rate = infiltration + drainage  # both act together on standing water
     snapshot_times = np.arange(n_snapshots) * float(snapshot_interval_s or 0.0)
     series_times = np.arange(n_series) * float(series_interval_s)
     edges = _edges(free_outflow)
@@ -677,9 +674,9 @@ def solve_flood(
     acc = np.zeros(5)
     counters = np.zeros(2, dtype=np.int64)
 
-    infiltration_on = bool((infiltration > 0).any())
-    infiltration_ms = (infiltration * _MM_H_TO_M_S if infiltration_on else np.zeros((1, 1)))
-    infiltrated = np.zeros(shape if infiltration_on else (1, 1))
+    loss_on = bool((loss_rate > 0).any())
+    loss_ms = loss_rate * _MM_H_TO_M_S if loss_on else np.zeros((1, 1))
+    lost = np.zeros(shape if loss_on else (1, 1))  # depth lost per cell (m)
     rain_by_zone = zone is not None
     zone_arr = zone if zone is not None else np.zeros((1, 1), dtype=np.int64)
     froude = math.inf if settings.froude_max is None else float(settings.froude_max)
@@ -746,7 +743,7 @@ def solve_flood(
                 t_a, t_b, z, n_grid, state, diag, wet, work_int, row_out, row_top,
                 stage_cells, stage_level, stage_rate, inflow_cells, inflow_edge, inflow_q,
                 inflow_rate, rain_uniform, rain_grid, rain_by_cell, rain_volume,
-                infiltration_ms, infiltrated, infiltration_on, edge_faces, params,
+                loss_ms, lost, loss_on, edge_faces, params,
                 thresholds, acc, counters, parallel_min_cells, n_threads)
             kernel_time += time.perf_counter() - started
             if event_k < len(events) and events[event_k][0] <= t_b + 1e-9:
@@ -758,11 +755,14 @@ def solve_flood(
     finally:
         numba.set_num_threads(previous_threads)
 
+    # the volume each cell lost, shared by rate (exact: both worked on the same water)
+    drained_m = np.divide(lost * drainage, loss_rate, out=np.zeros(shape), where=loss_rate > 0)
+    drained_m3 = float(drained_m.sum()) * cell_size_m**2
     balance = MassBalance(
         inflow_m3=float(acc[0]), rain_m3=float(acc[1]), boundary_in_m3=float(acc[2]),
         boundary_out_m3=float(acc[3]), outflow_m3=float(acc[4]),
-        infiltration_m3=float((infiltrated * (1.0 - drained_share)).sum()) * cell_size_m**2,
-        drainage_m3=float((infiltrated * drained_share).sum()) * cell_size_m**2,
+        infiltration_m3=float(lost.sum()) * cell_size_m**2 - drained_m3,
+        drainage_m3=drained_m3,
         initial_storage_m3=initial_storage,
         final_storage_m3=float(h.sum()) * cell_size_m**2)
     return FloodSolution(

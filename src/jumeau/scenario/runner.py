@@ -7,6 +7,8 @@ A thin chain of named steps, each replaceable (like pvlib's ``ModelChain``):
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,7 +110,9 @@ def simulate(territory: Territory, scenario: Scenario, progress=None) -> dict[st
             progress(name, None)
         kind = registry.get(name)
         try:
-            with reporting(lambda done, name=name: progress and progress(name, done)):
+            listening = (reporting(functools.partial(progress, name)) if progress
+                         else contextlib.nullcontext())
+            with listening:
                 results[name] = kind.run(territory, params,
                                          seed=derive_seed(scenario.spec.seed, name))
         except JumeauError as err:
