@@ -60,6 +60,8 @@ class Territory:
     facilities: gpd.GeoDataFrame | None = None
     structures: gpd.GeoDataFrame | None = None
     terrain: Terrain | None = None
+    #: Optional land-cover raster of integer codes (``landcover: {path: lulc.tif}``).
+    landcover: Terrain | None = None
     sources: dict[str, str] = field(default_factory=dict)
     notes: list[Text] = field(default_factory=list)
 
@@ -80,6 +82,8 @@ class Territory:
         """Whether the territory holds data for ``name`` (a layer or ``terrain``)."""
         if name in ("terrain", "dem"):
             return self.terrain is not None
+        if name == "landcover":
+            return self.landcover is not None
         return len(self.layer(name)) > 0
 
     def replace(self, **changes) -> Territory:

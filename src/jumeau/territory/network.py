@@ -59,13 +59,16 @@ class RoadNetwork:
         roads
             Canonical roads with ``road_class``, ``speed_kmh`` and ``oneway``.
         drivable_only
-            Keep only classes a car can use (see ``DRIVABLE_CLASSES``).
+            Keep only classes a car can use (see ``DRIVABLE_CLASSES``). Roads whose
+            ``closed`` flag is set (by a measure) are always left out.
         snap_tolerance_m
             Vertices closer than this (on a grid of this step) become one node.
         """
         keep = np.ones(len(roads), dtype=bool)
         if drivable_only:
             keep = roads["road_class"].isin(DRIVABLE_CLASSES).to_numpy()
+        if "closed" in roads.columns:
+            keep &= ~roads["closed"].to_numpy(bool)  # closed by a measure
         rows = np.flatnonzero(keep)
         geoms = shapely.get_parts(np.asarray(roads.geometry.values)[rows], return_index=True)
         parts, part_row = geoms

@@ -44,10 +44,13 @@ WATER_KINDS = ("river", "stream", "canal", "drain", "lake", "pond", "reservoir",
 #: Land-cover classes (``vegetation.cover``).
 LAND_COVERS = ("forest", "woodland", "hedge", "trees", "park", "grass", "farmland",
                "orchard", "vineyard", "scrub", "wetland", "garden", "cemetery",
-               "sports", "sealed", "unknown")
+               "sports", "sealed", "bare", "unknown")
 
 #: Hydraulic structures and changes drawn from measures (``structures.kind``).
-STRUCTURE_KINDS = ("wall", "levee", "breach", "removed", "raised_floor")
+STRUCTURE_KINDS = ("wall", "levee", "breach", "removed", "raised_floor",
+                   # measures that change buildings, land cover and roads
+                   "new_buildings", "removed_buildings", "changed_buildings", "desealed",
+                   "trees", "park", "cool_roofs", "road_closed", "new_road", "drop_off")
 
 #: PPRI-style hazard classes (``flood_zones.hazard``).
 HAZARD_CLASSES = ("faible", "moyen", "fort", "tres_fort", "unknown")
@@ -113,6 +116,9 @@ SCHEMAS: dict[str, dict[str, Column]] = {
         Column("floor_z_m", "float64", np.nan, "ground-floor height above ground, if known"),
         Column("population", "float64", np.nan, "residents (may be fractional: expected value)"),
         Column("population_75p", "float64", np.nan, "residents aged 75 or over"),
+        Column("roof_albedo", "float64", np.nan, "roof albedo (0-1) when known or set by a "
+                                                 "measure; NaN: the land-cover table's"),
+        Column("social_dwellings", "float64", np.nan, "social-housing dwellings, if known"),
     ),
     "roads": _cols(
         Column("road_id", "str", "", "identifier in the source"),
@@ -123,6 +129,7 @@ SCHEMAS: dict[str, dict[str, Column]] = {
         Column("width_m", "float64", np.nan, "carriageway width"),
         Column("bridge", "bool", False, "on a bridge (above ground)"),
         Column("tunnel", "bool", False, "in a tunnel (below ground)"),
+        Column("closed", "bool", False, "closed to traffic (by a measure)"),
     ),
     "water": _cols(
         Column("water_id", "str", "", "identifier in the source"),
@@ -134,6 +141,8 @@ SCHEMAS: dict[str, dict[str, Column]] = {
         Column("vegetation_id", "str", "", "identifier in the source"),
         Column("name", "str", "", "name (e.g. of a park)"),
         Column("cover", "str", "unknown", f"one of {LAND_COVERS}"),
+        Column("canopy_share", "float64", np.nan, "share of the area under tree canopy "
+                                                  "(0-1); NaN: the cover's usual share"),
     ),
     "flood_zones": _cols(
         Column("zone_id", "str", "", "identifier in the source"),
