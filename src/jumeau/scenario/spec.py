@@ -178,7 +178,8 @@ class Scenario(BaseModel):
         data["measures"] = [m.model_dump(mode="json") for m, _ in v.measures]
         data["simulate"] = {k: p.model_dump(mode="json") for k, p in v.simulations.items()}
         for k, used in v.uses.items():
-            data["simulate"][k]["uses"] = list(used)
+            if used:
+                data["simulate"][k]["uses"] = list(used)
         return data
 
 
