@@ -51,7 +51,7 @@ def pair(tiny_site, tmp_path_factory):
 def test_variants_run_and_compare(pair):
     """Both variants run; the override is deep-merged (duration kept); more water is worse
     and the comparison says so."""
-    result, folder = pair
+    result, _folder = pair
     assert list(result.variants) == ["base", "forte"]
     forte = result.scenario.variants["forte"].simulations["flood"]
     assert forte.duration_h == 0.5 and forte.inflows[0].hydrograph.discharge_m3s == [200, 200]

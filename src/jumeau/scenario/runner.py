@@ -351,7 +351,6 @@ def write_outputs(out_dir: Path, scenario: Scenario, runs: dict[str, VariantRun]
     """Write every variant's files (``<variant>/`` when the file has variants), the
     comparison (``comparaison/``) and the reports — all or nothing."""
     from jumeau.io import outputs
-
     from jumeau.maps.scenario import comparison_map, scenario_map
     from jumeau.report import comparison_report, variant_report
 
