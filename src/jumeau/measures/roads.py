@@ -172,7 +172,8 @@ class AddRoad(MeasureModel):
             tree = shapely.STRtree(geoms[rows])
             ends = shapely.points(coords[[0, -1]])
             for k, end in zip((0, -1), ends):
-                hit = tree.query_nearest(end, max_distance=self.snap_m, all_matches=False)
+                hit = tree.query_nearest(end, max_distance=max(self.snap_m, 1e-9),
+                                         all_matches=False)
                 if len(hit):
                     row = int(rows[hit[0]])
                     at = shapely.line_interpolate_point(
