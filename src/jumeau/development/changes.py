@@ -122,11 +122,11 @@ def building_changes(territory: Territory) -> gpd.GeoDataFrame:
     geometry = np.where(merged["geometry"].isna(), merged["geometry_before"],
                         merged["geometry"])
     s = territory.structures
-    names = {}
+    names = dict(zip(b["building_id"], b["name"]))
     if "building_id" in s.columns:
-        names = dict(zip(s["building_id"], s["name"]))
+        names.update(zip(s["building_id"], s["name"]))
     out = {"building_id": merged["building_id"].to_numpy(), "status": status,
-           "name": merged["building_id"].map(names).fillna("").to_numpy(),
+           "name": np.array([names.get(i, "") for i in merged["building_id"]], dtype=object),
            "use_before": merged["use_before"].fillna("").to_numpy(),
            "use": merged["use"].fillna("").to_numpy()}
     for column, stem, unit in (("dwellings", "dwellings", ""),
