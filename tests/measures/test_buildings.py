@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import types
-
 import geopandas as gpd
 import numpy as np
 import pytest
@@ -11,6 +9,7 @@ import shapely
 from pydantic import ValidationError
 
 from jumeau.errors import JumeauError
+from jumeau.io.references import resolve
 from jumeau.measures.buildings import AddBuildings, ChangeBuildings, RemoveBuildings
 from jumeau.territory.schema import STRUCTURE_KINDS
 
@@ -31,16 +30,20 @@ def _new(territory):
     return b[b["building_id"].str.startswith("new-")]
 
 
-def footprints(frame: gpd.GeoDataFrame, **fields) -> AddBuildings:
-    """An add_buildings measure whose footprints file holds ``frame`` (already read)."""
-    measure = AddBuildings.model_construct(
-        type="add_buildings", name=fields.pop("name", "Projet"), polygon=None,
-        footprints=types.SimpleNamespace(value=frame, path="projet.geojson"), dwellings=None,
-        density_dwellings_ha=None, storeys=3, use="residential", social_share=0.0,
-        footprint_share=None, floor_area_per_dwelling_m2=80.0, building_footprint_m2=400.0,
-        building_depth_m=12.0, setback_m=4.0, floor_height_m=0.0, household_size=2.19,
-        share_75p=None, clear_site=False)
-    return measure.model_copy(update=fields)
+@pytest.fixture
+def footprints(tmp_path):
+    """``footprints(frame, **fields)``: an add_buildings measure reading ``frame`` from a
+    GeoJSON file, as a scenario would (the file is read once, by jumeau.io)."""
+
+    def make(frame: gpd.GeoDataFrame, **fields) -> AddBuildings:
+        path = tmp_path / "projet.geojson"
+        frame.to_file(path, driver="GeoJSON")
+        measure = AddBuildings.model_validate({"footprints": {"path": path.name}, **fields},
+                                              context={"scenario_dir": tmp_path})
+        resolve(measure)
+        return measure
+
+    return make
 
 
 def test_programme_adds_exactly_its_dwellings_and_residents(tiny):
@@ -140,7 +143,7 @@ def test_programme_needs_a_count_or_a_density():
         AddBuildings(polygon=SITE, storeys=3)
 
 
-def test_footprints_from_a_file(tiny):
+def test_footprints_from_a_file(tiny, footprints):
     """Each feature is a building; dwellings given for one, split by floor area for the
     others from the measure's total."""
     frame = gpd.GeoDataFrame({"dwellings": [10, None, None], "storeys": [5, 2, 4]},
@@ -155,30 +158,33 @@ def test_footprints_from_a_file(tiny):
     assert new["height_m"].tolist() == [15.0, 6.0, 12.0]
 
 
-def test_overlapping_new_footprints_are_refused(tiny):
-    """Two footprints sharing ground: refused, naming the file and both features."""
+def test_overlapping_new_footprints_are_refused(tiny, footprints):
+    """Two footprints sharing ground: refused, naming the field, the file and both
+    features."""
     frame = gpd.GeoDataFrame(geometry=[shapely.box(X0 + 350, Y0 + 200, X0 + 380, Y0 + 220),
                                        shapely.box(X0 + 370, Y0 + 210, X0 + 400, Y0 + 230)],
                              crs=2154)
     with pytest.raises(JumeauError) as err:
         footprints(frame).apply(tiny)
     assert err.value.field == "measures.add_buildings.footprints"
-    assert str(err.value.path) == "projet.geojson"
-    assert "no. 1 and no. 2 overlap" in err.value.render("en")
+    assert "projet.geojson: new buildings no. 1 and no. 2 overlap" in err.value.render("en")
 
 
-def test_negative_dwellings_in_the_file_are_refused(tiny):
-    """A negative dwellings value names the file, the feature and the column."""
+def test_negative_dwellings_in_the_file_are_refused(tiny, footprints):
+    """A negative dwellings value names the field, the file, the feature and the column."""
     frame = gpd.GeoDataFrame({"dwellings": [3, -2]},
                              geometry=[shapely.box(X0 + 350, Y0 + 200, X0 + 370, Y0 + 220),
                                        shapely.box(X0 + 400, Y0 + 200, X0 + 420, Y0 + 220)],
                              crs=2154)
     with pytest.raises(JumeauError) as err:
         footprints(frame).apply(tiny)
-    assert (err.value.field, err.value.line) == ("dwellings", 2)
+    assert err.value.field == "measures.add_buildings.footprints"
+    assert "projet.geojson, feature no. 2, column 'dwellings': negative value (-2)" in \
+        err.value.render("en")
 
 
-def test_footprint_over_an_existing_building_is_refused_unless_the_site_is_cleared(tiny):
+def test_footprint_over_an_existing_building_is_refused_unless_the_site_is_cleared(
+        tiny, footprints):
     """A footprint over house B000 is refused; with clear_site the house is demolished and
     recorded before the new building."""
     frame = gpd.GeoDataFrame(geometry=[shapely.box(X0 + 45, Y0 + 55, X0 + 70, Y0 + 80)],

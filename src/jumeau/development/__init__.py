@@ -9,7 +9,8 @@ flood zone and hazard class, with a warning where a PPRI usually forbids buildin
 household waste added; distances from new dwellings to the nearest school and bus stop.
 """
 
+from jumeau.development.kind import KIND
 from jumeau.development.params import DevelopmentParams
 from jumeau.development.simulate import DevelopmentResult, simulate
 
-__all__ = ["DevelopmentParams", "DevelopmentResult", "simulate"]
+__all__ = ["KIND", "DevelopmentParams", "DevelopmentResult", "simulate"]

@@ -175,16 +175,8 @@ class DevelopmentResult:
         return {}
 
     def context(self) -> dict[str, object]:
-        return {"storm_mm": f"{self.storm_mm:g}", "park_distance_m": f"{self.park_distance_m:g}",
-                "flood_scenario": self.headline_scenario,
-                "method": "SCS" if self.runoff_method == "scs" else "rationnelle"}
-
-
-def _raster(values: np.ndarray, grid) -> Raster:
-    try:
-        return Raster(values, grid)
-    except TypeError:  # the older Raster carried its unit and label (until the kinds merge)
-        return Raster(values, grid, "", Text("imperméabilisation", "sealing"))
+        return {"storm_mm": self.storm_mm, "park_distance_m": self.park_distance_m,
+                "flood_scenario": self.headline_scenario or "—"}
 
 
 def _pct(part: float, whole: float) -> float:
@@ -271,7 +263,7 @@ def simulate(territory: Territory, params: DevelopmentParams, *, seed: int = 0,
         kind="development", buildings=changes, by_flood_zone=by_zone, warnings=warnings,
         floor_area_by_use=_floor_by_use(changes), waste_by_stream=waste,
         surfaces_table=table, before=prior, after=after,
-        sealed_change=_raster(change.astype(np.float32), grid),
+        sealed_change=Raster(change.astype(np.float32), grid),
         roads_added_km=added_km, roads_closed_km=closed_km, headline_scenario=headline,
         storm_mm=params.storm_mm, park_distance_m=params.park_distance_m,
         runoff_method=params.runoff_method, notes=tuple(notes))

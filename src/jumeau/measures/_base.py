@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 from jumeau.errors import JumeauError
 from jumeau.i18n import Text
+from jumeau.scenario.refs import FeatureRef
 from jumeau.territory.model import Territory
 from jumeau.territory.schema import conform
 
@@ -54,19 +55,37 @@ def _box_text(area: shapely.Geometry) -> str:
     return "[" + ", ".join(f"{v:.0f}" for v in area.bounds) + "]"
 
 
-def polygon(coords: Coords, field: str) -> shapely.Polygon:
-    """A valid polygon from a list of coordinates; an error naming ``field`` otherwise."""
-    if len(coords) < 3:
+def polygon(value: Coords | FeatureRef, field: str) -> shapely.Geometry:
+    """A valid polygon from a list of coordinates or a named feature of a file; an error
+    naming ``field`` otherwise."""
+    if isinstance(value, FeatureRef):
+        geom = value.value
+        if shapely.get_type_id(geom) not in (3, 6):
+            raise JumeauError(Text("l'objet « {n} » n'est pas un polygone",
+                                   "feature '{n}' is not a polygon").format(n=value.name),
+                              field=field)
+    elif len(value) < 3:
         raise JumeauError(Text("un polygone a besoin d'au moins 3 sommets",
                                "a polygon needs at least 3 vertices"), field=field,
                           fix=CHECK_COORDS)
-    geom = shapely.Polygon(coords)
+    else:
+        geom = shapely.Polygon(value)
     if not geom.is_valid or geom.area <= 0:
         raise JumeauError(Text("le polygone n'est pas valide (il se recoupe ou n'a pas de "
                                "surface)", "the polygon is not valid (it crosses itself or "
                                "has no area)"), field=field,
                           fix=Text("donnez ses sommets dans l'ordre du contour",
                                    "give its vertices in order along its outline"))
+    return geom
+
+
+def line_of(value: Coords | FeatureRef, field: str) -> shapely.Geometry:
+    """A line from a list of coordinates or a named feature of a file."""
+    geom = value.value if isinstance(value, FeatureRef) else shapely.LineString(value)
+    if shapely.get_type_id(geom) not in (1, 5) or geom.length <= 0:
+        raise JumeauError(Text("la ligne est vide ou n'est pas une ligne",
+                               "the line is empty or not a line"), field=field,
+                          fix=CHECK_COORDS)
     return geom
 
 

@@ -32,7 +32,8 @@ Removed and changed buildings are recorded in ``structures`` with their figures
 from __future__ import annotations
 
 import math
-from typing import Any, ClassVar, Literal
+from pathlib import Path
+from typing import ClassVar, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -54,15 +55,11 @@ from jumeau.measures._base import (
     unique_prefix,
 )
 from jumeau.scenario.measures import register
+from jumeau.scenario.refs import FeatureRef, VectorRef
 from jumeau.territory.estimate import EstimationRules
 from jumeau.territory.model import Territory
 from jumeau.territory.raster import footprint_stats, label_footprints
 from jumeau.territory.schema import BUILDING_USES, conform
-
-try:  # the scenario's file references (read by jumeau.io when the scenario loads)
-    from jumeau.scenario.refs import VectorRef
-except ImportError:  # pragma: no cover - before the references module existed
-    VectorRef = Any  # type: ignore[misc,assignment]
 
 _RULES = EstimationRules()
 #: Height of one storey (m), as the estimation rules.
@@ -243,7 +240,8 @@ class AddBuildings(MeasureModel):
 
     type: Literal["add_buildings"] = "add_buildings"
     name: str = Field("", description="Name of the project (labels, building ids).")
-    polygon: Coords | None = Field(None, description="Where to lay out the programme.")
+    polygon: Coords | FeatureRef | None = Field(
+        None, description="Where to lay out the programme (coordinates or a named feature).")
     footprints: VectorRef | None = Field(None, description="A file of building footprints.")
     dwellings: int | None = Field(None, ge=0, description="Number of dwellings.")
     density_dwellings_ha: float | None = Field(
@@ -391,28 +389,28 @@ class AddBuildings(MeasureModel):
 
     def _from_file(self, territory: Territory, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         field = self._field("footprints")
-        path = getattr(self.footprints, "path", None)
+        name = Path(str(getattr(self.footprints, "path", ""))).name
         if frame.crs is not None and territory.crs is not None and frame.crs != territory.crs:
             frame = frame.to_crs(territory.crs)
         geoms = np.asarray(frame.geometry.values)
         kinds = shapely.get_type_id(geoms)
         bad = np.flatnonzero(~np.isin(kinds, (3, 6)) | ~shapely.is_valid(geoms))
         if len(bad):
-            raise JumeauError(Text("l'objet n° {i} n'est pas un polygone valide",
-                                   "feature no. {i} is not a valid polygon").format(
-                i=int(bad[0]) + 1), path=path, field=field)
+            raise JumeauError(Text("{f}, objet n° {i} : ce n'est pas un polygone valide",
+                                   "{f}, feature no. {i}: not a valid polygon").format(
+                f=name, i=int(bad[0]) + 1), field=field)
         if not len(geoms):
-            raise JumeauError(Text("le fichier ne contient aucune emprise",
-                                   "the file holds no footprint"), path=path, field=field)
+            raise JumeauError(Text("{f} ne contient aucune emprise",
+                                   "{f} holds no footprint").format(f=name), field=field)
         require_within(territory, shapely.union_all(geoms), field)
         pairs = _overlaps(geoms)
         if len(pairs):
             i, j = pairs[0]
             raise JumeauError(
-                Text("les nouveaux bâtiments n° {i} et n° {j} se chevauchent",
-                     "new buildings no. {i} and no. {j} overlap").format(i=int(i) + 1,
-                                                                         j=int(j) + 1),
-                path=path, field=field,
+                Text("{f} : les nouveaux bâtiments n° {i} et n° {j} se chevauchent",
+                     "{f}: new buildings no. {i} and no. {j} overlap").format(
+                    f=name, i=int(i) + 1, j=int(j) + 1),
+                field=field,
                 fix=Text("corrigez les emprises : deux bâtiments ne peuvent occuper le même "
                          "sol", "correct the footprints: two buildings cannot stand on the "
                          "same ground"))
@@ -424,15 +422,15 @@ class AddBuildings(MeasureModel):
                     return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
             return np.full(n, np.nan)
 
-        for name in ("dwellings", "social_dwellings", "storeys", "levels", "height_m"):
-            values = column(name)
+        for column_name in ("dwellings", "social_dwellings", "storeys", "levels", "height_m"):
+            values = column(column_name)
             neg = np.flatnonzero(values < 0)
             if len(neg):
                 raise JumeauError(
-                    Text("valeur négative ({v}) à l'objet n° {i}",
-                         "negative value ({v}) at feature no. {i}").format(
-                        v=values[neg[0]], i=int(neg[0]) + 1),
-                    path=path, field=name, line=int(neg[0]) + 1,
+                    Text("{f}, objet n° {i}, colonne « {c} » : valeur négative ({v})",
+                         "{f}, feature no. {i}, column '{c}': negative value ({v})").format(
+                        f=name, i=int(neg[0]) + 1, c=column_name, v=f"{values[neg[0]]:g}"),
+                    field=field,
                     fix=Text("donnez un nombre positif ou nul", "give a number >= 0"))
         levels = column("storeys", "levels")
         height = column("height_m")
@@ -445,8 +443,9 @@ class AddBuildings(MeasureModel):
                else np.full(n, self.use, dtype=object))
         unknown = sorted(set(use) - set(BUILDING_USES))
         if unknown:
-            raise JumeauError(Text("usage inconnu « {u} »", "unknown use '{u}'").format(
-                u=unknown[0]), path=path, field="use",
+            raise JumeauError(Text("{f}, colonne « use » : usage inconnu « {u} »",
+                                   "{f}, column 'use': unknown use '{u}'").format(
+                f=name, u=unknown[0]), field=field,
                 fix=Text("usages : {u}", "uses: {u}").format(u=", ".join(BUILDING_USES)))
         residential = use == "residential"
         floor = shapely.area(geoms) * levels
@@ -503,7 +502,7 @@ class AddBuildings(MeasureModel):
 class _Selection(MeasureModel):
     """Buildings chosen by a polygon (their representative point inside) or by id."""
 
-    polygon: Coords | None = None
+    polygon: Coords | FeatureRef | None = None
     building_ids: list[str] | None = Field(None, min_length=1)
 
     @model_validator(mode="after")

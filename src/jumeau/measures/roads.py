@@ -35,12 +35,14 @@ from jumeau.measures._base import (
     Coords,
     MeasureModel,
     add_structures,
+    line_of,
     require_touches,
     require_within,
     slug,
     unique_prefix,
 )
 from jumeau.scenario.measures import register
+from jumeau.scenario.refs import FeatureRef
 from jumeau.territory.model import Territory
 from jumeau.territory.schema import DRIVABLE_CLASSES, ROAD_CLASSES, conform
 
@@ -66,8 +68,8 @@ class CloseRoad(MeasureModel):
     name: str = ""
     road_ids: list[str] | None = Field(None, min_length=1)
     street: str | None = Field(None, min_length=1, description="Street name (every section).")
-    near: Coords | None = Field(None, min_length=2, description="A line along the sections "
-                                                               "to close.")
+    near: Coords | FeatureRef | None = Field(None, description="A line along the sections "
+                                                                 "to close.")
     tolerance_m: float = Field(10.0, gt=0, le=200, description="How far from `near` a "
                                "section may lie (at least half its length within).")
 
@@ -103,7 +105,7 @@ class CloseRoad(MeasureModel):
         roads = territory.roads.copy()
         chosen, field = self._chosen(roads)
         if self.near is not None:
-            line = shapely.LineString(self.near)
+            line = line_of(self.near, field)
             require_touches(territory, line, field)
             band = line.buffer(self.tolerance_m, cap_style="flat")
             geoms = roads.geometry.values
@@ -143,7 +145,8 @@ class AddRoad(MeasureModel):
     type: Literal["add_road"] = "add_road"
     name: str = ""
     street: str = Field("", description="Street name.")
-    line: Coords = Field(min_length=2, description="The street's axis.")
+    line: Coords | FeatureRef = Field(description="The street's axis (coordinates or a named "
+                                                  "feature).")
     road_class: RoadClass = "residential"
     speed_kmh: float = Field(30.0, gt=0, le=130)
     width_m: float = Field(6.0, gt=0, le=60)
@@ -154,8 +157,8 @@ class AddRoad(MeasureModel):
     def apply(self, territory: Territory, *, seed: int = 0) -> Territory:
         """Return the territory with the new street."""
         field = "measures.add_road.line"
-        line = shapely.LineString(self.line)
-        if line.length <= 0 or not line.is_simple:
+        line = line_of(self.line, field)
+        if shapely.get_type_id(line) != 1 or not line.is_simple:
             raise JumeauError(Text("la ligne de la rue est vide ou se recoupe",
                                    "the street's line is empty or crosses itself"),
                               field=field, fix=CHECK_COORDS)
