@@ -21,6 +21,7 @@ from jumeau.i18n import Text
 from jumeau.measures._base import NEW_PREFIX
 from jumeau.scenario.result import Raster
 from jumeau.territory.model import Territory
+from jumeau.territory.schema import LABELS
 
 #: Hazard classes from least to most severe ("unknown" lowest), as the exposure kind.
 HAZARD_RANK = {h: i for i, h in enumerate(("unknown", "faible", "moyen", "fort", "tres_fort"))}
@@ -216,14 +217,7 @@ def simulate(territory: Territory, params: DevelopmentParams, *, seed: int = 0,
     changes["in_flood_zone"] = changes["flood_scenario"] != ""
     warnings = _warnings(changes, zones, params)
     changes["forbidden_zone"] = changes["building_id"].isin(set(warnings["building_id"]))
-    for _, w in warnings.drop_duplicates("building_id").iterrows():
-        notes.append(Text(
-            "attention : le bâtiment {b} ({n}) est en zone {src} « {sc} » (aléa {hz}) : un "
-            "PPRI y interdit en général de construire",
-            "warning: building {b} ({n}) stands in {src} zone '{sc}' ({hz} hazard): a PPRI "
-            "usually forbids building there").format(
-            b=w["building_id"], n=w["name"] or "—", src=w["source"] or "?",
-            sc=w["scenario"] or "—", hz=w["hazard"]))
+    notes.extend(_warning_notes(warnings))
 
     _distances(changes, territory, notes)
 
@@ -360,6 +354,25 @@ def _warnings(changes: gpd.GeoDataFrame, zones: gpd.GeoDataFrame,
     frame = frame.sort_values(["building_id", "rank"], ascending=[True, False])
     return frame.drop_duplicates(["building_id", "reason"]).drop(columns="rank").reset_index(
         drop=True)
+
+
+def _warning_notes(warnings: gpd.GeoDataFrame) -> list[Text]:
+    """One note per project and zone: how many new buildings, which ones, the zone."""
+    notes = []
+    first = warnings.drop_duplicates("building_id")
+    for (name, source, scenario, hazard), group in first.groupby(
+            ["name", "source", "scenario", "hazard"], sort=True):
+        ids = sorted(group["building_id"])
+        listed = ", ".join(ids[:4]) + (" …" if len(ids) > 4 else "")
+        hz = LABELS["hazard"].get(hazard, Text(hazard, hazard))
+        notes.append(Text(
+            "attention : {n} bâtiment(s) neuf(s) du projet « {p} » ({ids}) en zone {src} "
+            "« {sc} » (aléa {hz}) : un PPRI y interdit en général de construire",
+            "warning: {n} new building(s) of project '{p}' ({ids}) in {src} zone '{sc}' "
+            "({hz} hazard): a PPRI usually forbids building there").format(
+            n=len(ids), p=name or "—", ids=listed, src=source or "?", sc=scenario or "—",
+            hz=hz))
+    return notes
 
 
 def _distances(changes: gpd.GeoDataFrame, territory: Territory, notes: list[Text]) -> None:
