@@ -183,10 +183,14 @@ class Scenario(BaseModel):
         return data
 
 
-def read_scenario(path: str | Path, *, seed: int | None = None) -> Scenario:
+def read_scenario(path: str | Path, *, seed: int | None = None,
+                  overrides: dict | None = None) -> Scenario:
     """Read and validate a scenario file; ``seed`` overrides the file's.
 
-    Files named in parameters are read here, once (:mod:`jumeau.io.references`).
+    ``overrides`` is deep-merged into the file's content before validation (a notebook
+    shortening a flood for every variant: ``{"simulate": {"flood": {"duration_h": 1}}}``,
+    or changing a variant's measures). Files named in parameters are read here, once
+    (:mod:`jumeau.io.references`).
 
     Raises
     ------
@@ -199,6 +203,8 @@ def read_scenario(path: str | Path, *, seed: int | None = None) -> Scenario:
         raise JumeauError(Text("un scénario doit être un dictionnaire YAML (name:, simulate: …)",
                                "a scenario must be a YAML mapping (name:, simulate: …)"),
                           path=path)
+    if overrides:
+        data = deep_merge(data, overrides)
     try:
         spec = ScenarioSpec.model_validate(data)
     except ValidationError as exc:
