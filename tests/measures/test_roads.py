@@ -67,7 +67,7 @@ def test_add_road_joins_the_network(tiny):
     net = after.network
     a, _ = net.nearest_node(*np.array(pt(20, 45)))
     b, _ = net.nearest_node(*np.array(pt(510, 350)))
-    cost, path = net.shortest_path(int(a[0]), int(b[0]), weight="length")
+    cost, _ = net.shortest_path(int(a[0]), int(b[0]), weight="length")
     # Quay 180 m, new street 255 + 90 m, Rue des Écoles 80 m, Rue Haute 220 + 30 m.
     assert cost == pytest.approx(180 + 255 + 90 + 80 + 250)
     s = after.structures
@@ -94,3 +94,17 @@ def test_add_road_outside_the_territory_is_refused(tiny):
     """A street running out of the territory is refused."""
     with pytest.raises(JumeauError, match="en dehors du territoire"):
         AddRoad(line=[pt(400, 45), pt(400, -500)]).apply(tiny)
+
+
+def test_typed_choices_follow_the_schema():
+    """The measures' and the development kind's literal choices are the schema's values."""
+    from typing import get_args
+
+    from jumeau.development.params import Cover
+    from jumeau.measures.buildings import Use
+    from jumeau.measures.roads import RoadClass
+    from jumeau.territory.schema import BUILDING_USES, LAND_COVERS, ROAD_CLASSES
+
+    assert get_args(Use) == BUILDING_USES
+    assert get_args(RoadClass) == ROAD_CLASSES
+    assert get_args(Cover) == LAND_COVERS

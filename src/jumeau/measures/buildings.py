@@ -71,7 +71,6 @@ FLOOR_AREA_PER_DWELLING_M2 = _RULES.dwelling_gross_area_m2
 
 Use = Literal["residential", "commercial", "industrial", "public", "agricultural", "annex",
               "unknown"]
-assert set(Use.__args__) == set(BUILDING_USES)  # noqa: S101 - kept in step with the schema
 
 
 def _split(total: int, weights: np.ndarray) -> np.ndarray:
