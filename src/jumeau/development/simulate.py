@@ -221,7 +221,7 @@ def simulate(territory: Territory, params: DevelopmentParams, *, seed: int = 0,
 
     _distances(changes, territory, notes)
 
-    grid = surf.surface_grid(territory, params.open_ground, params.cell_m)
+    grid = surf.surface_grid(territory, params.cell_m)
     s_after = surf.classify(territory, grid, params.open_ground)
     s_before = surf.classify(old, grid, params.open_ground)
     run_kw = dict(storm_mm=params.storm_mm, method=params.runoff_method,

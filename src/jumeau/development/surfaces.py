@@ -134,7 +134,7 @@ class Surfaces:
         return np.bincount(codes, minlength=len(SURFACES)).astype(float) * self.cell_m2
 
 
-def surface_grid(territory: Territory, open_ground: str, cell_m: float) -> Terrain:
+def surface_grid(territory: Territory, cell_m: float) -> Terrain:
     """The grid the surfaces are burnt on: the DEM's, else one over the extent."""
     if territory.terrain is not None:
         return territory.terrain
