@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
@@ -234,3 +235,28 @@ def test_nothing_changed_adds_nothing(tiny):
         assert ind[name] == 0, name
     assert len(result.buildings) == 0
     assert np.nanmax(np.abs(result.sealed_change.values)) == 0
+
+
+def test_desealing_and_a_new_park_are_undone_for_the_before_state(make_site):
+    """A de-sealed hectare (recorded as the land-cover measures record it: a ``mesure-``
+    grass polygon and a ``desealed`` structure) removes 245.665 m³ of runoff under 30 mm;
+    a new 1 ha park brings the 22 residents 240 m away within reach of a park."""
+    from jumeau.territory.schema import conform
+
+    site = make_site(
+        vegetation=[{"vegetation_id": "mesure-desealed-1", "cover": "grass",
+                     "geometry": box(100, 100, 200, 200)},
+                    {"vegetation_id": "mesure-park-1", "cover": "park",
+                     "geometry": box(300, 300, 400, 400)}],
+        buildings=[{"building_id": "B1", "use": "residential", "population": 22.0,
+                    "geometry": box(300, 50, 320, 70)}])
+    record = conform(gpd.GeoDataFrame({"kind": ["desealed"], "name": ["Place du Marché"]},
+                                      geometry=[shapely.box(X0 + 100, Y0 + 100, X0 + 200,
+                                                            Y0 + 200)], crs=2154),
+                     "structures")
+    site = site.replace(structures=record)
+    ind = simulate(site, DevelopmentParams()).indicators()
+    assert ind["sealed_area_added_m2"] == pytest.approx(-10_000.0)
+    assert ind["runoff_volume_added_m3"] == pytest.approx(-245.665, abs=1e-3)
+    assert ind["residents_near_park_added"] == pytest.approx(22.0)
+    assert ind["residents_added"] == 0

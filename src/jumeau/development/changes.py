@@ -1,7 +1,8 @@
 """What the measures changed, read from the territory they produced.
 
 The ``development`` kind receives the territory *after* the measures. What they added is
-marked in it: features whose id starts with ``new-`` (buildings, roads, land cover) and
+marked in it: features whose id starts with ``new-`` (buildings, roads) or ``mesure-``
+(land-cover polygons of :mod:`jumeau.measures.landcover`) and
 the ``new_buildings`` rows of ``structures``. What they removed or changed is recorded
 in ``structures`` with the state before the change (``removed_buildings`` and
 ``changed_buildings`` rows, one per building, see :mod:`jumeau.measures._base`);
@@ -22,8 +23,13 @@ from jumeau.territory.model import Territory
 from jumeau.territory.schema import conform
 
 
+#: Id prefixes of features added by measures: buildings and roads (``new-``), land-cover
+#: polygons of the heatwave helper's land-cover measures (``mesure-``).
+ADDED_PREFIXES = (NEW_PREFIX, "mesure-")
+
+
 def _is_new(ids: pd.Series) -> np.ndarray:
-    return ids.astype(str).str.startswith(NEW_PREFIX).to_numpy()
+    return ids.astype(str).str.startswith(ADDED_PREFIXES).to_numpy()
 
 
 def new_building_ids(territory: Territory) -> set[str]:
@@ -54,8 +60,8 @@ def before(territory: Territory) -> Territory:
     """The territory as it stood before the measures (see the module docstring).
 
     Land-cover measures are undone as far as the territory records them: vegetation
-    features with a ``new-`` id are dropped, ``desealed`` areas are sealed again, roads
-    closed by a measure are open.
+    features with a ``new-`` or ``mesure-`` id are dropped, ``desealed`` areas are sealed
+    again, roads closed by a measure are open.
     """
     new_ids = new_building_ids(territory)
     records = _records(territory, new_ids)
