@@ -42,5 +42,29 @@ def _crue(ns: dict, tmp: Path) -> None:
     assert "srcdoc" in ns["crue"].page("map.html")._repr_html_()
 
 
+def _projet(ns: dict, tmp: Path) -> None:
+    """Same programme on both sites; only the floodplain one puts its 547.5 new residents
+    (250 × 2.19) in the flood zone; comparison map and report written."""
+    delta = ns["resultat"].summary()["delta"]["coteau"]
+    assert delta["residents_added"] == 0
+    assert delta["new_residents_flood_zone"] == pytest.approx(-250 * 2.19)
+    assert ns["amenagement"].indicators()["dwellings_added"] == 250
+    folder = tmp / "out" / "atelier-projet" / "projet-plaine-ou-coteau" / "comparaison"
+    assert (folder / "map.html").is_file() and (folder / "report.html").is_file()
+    assert "srcdoc" in ns["resultat"].page("map.html")._repr_html_()
+
+
+def _mes_donnees(ns: dict, tmp: Path) -> None:
+    """The user's 13 buildings are read with their columns; the project's 24 dwellings
+    stand in the PPRI 'fort' zone and are flagged."""
+    assert len(ns["territoire"].buildings) == 13
+    delta = ns["quartier"].summary()["delta"]["projet"]
+    assert delta["residents_added"] == pytest.approx(24 * 2.19)
+    assert delta["new_residents_flood_zone"] == pytest.approx(24 * 2.19)
+    assert delta["buildings_forbidden_zone"] > 0
+    assert (tmp / "out" / "atelier-mes-donnees" / "resultats" / "comparaison" / "map.html"
+            ).is_file()
+
+
 #: What each notebook must have shown (its namespace after the last cell, the folder).
-CHECKS = {"atelier-crue": _crue}
+CHECKS = {"atelier-crue": _crue, "atelier-projet": _projet, "atelier-mes-donnees": _mes_donnees}
