@@ -23,7 +23,7 @@ BUILDING_USES = ("residential", "commercial", "industrial", "public", "agricultu
 #: Critical or notable facilities a building may host (``buildings.facility``).
 FACILITIES = ("town_hall", "school", "nursing_home", "hospital", "fire_station", "police",
               "childcare", "sports_hall", "waste_depot", "waste_unloading", "water_treatment",
-              "other")
+              "bus_stop", "other")
 
 #: Facilities an emergency plan cares about first.
 CRITICAL_FACILITIES = ("town_hall", "school", "nursing_home", "hospital", "fire_station",
@@ -68,6 +68,7 @@ LABELS = {
         "waste_depot": Text("dépôt de collecte", "waste depot"),
         "waste_unloading": Text("site de déchargement", "waste unloading site"),
         "water_treatment": Text("station d'épuration", "water treatment"),
+        "bus_stop": Text("arrêt de bus", "bus stop"),
         "other": Text("équipement", "facility"),
     },
     "use": {
@@ -178,6 +179,14 @@ SCHEMAS: dict[str, dict[str, Column]] = {
         Column("fails_at_s", "float64", np.nan, "when it gives way (s from the start)"),
         Column("fail_width_m", "float64", np.nan, "length of the breach when it fails"),
         Column("bottom_z_m", "float64", np.nan, "ground level of the breach"),
+        # The state before a measure removed or changed a building (development kind).
+        Column("building_id", "str", "", "building removed or changed, if any"),
+        Column("use", "str", "", "its use before the measure"),
+        Column("levels", "float64", np.nan, "its storeys before the measure"),
+        Column("dwellings", "float64", np.nan, "its dwellings before the measure"),
+        Column("social_dwellings", "float64", np.nan, "its social dwellings before"),
+        Column("population", "float64", np.nan, "its residents before the measure"),
+        Column("population_75p", "float64", np.nan, "its residents aged 75+ before"),
     ),
 }
 
