@@ -1,0 +1,1 @@
+"""Measures that change the territory before any simulation runs (shared by every kind)."""
