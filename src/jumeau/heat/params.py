@@ -143,9 +143,10 @@ class ExposureParams(_Model):
         "north_continental", description=(
             "Which pooled slope of Baccini et al. (2008) the indicative excess-risk index "
             "uses: +1.8 %/°C (north-continental) or +3.1 %/°C (Mediterranean)."))
-    hot_share_of_uhi: float = Field(0.5, gt=0, le=1, description=(
-        "A place is hot when the heat island adds at least this share of its magnitude "
-        "there (by night; by day in a day-only run); assumption."))
+    hot_anomaly_c: float = Field(0.5, gt=0, le=10, description=(
+        "A place is hot when the heat island adds at least this to its air temperature "
+        "(by night; by day in a day-only run), in °C: an absolute threshold, the same in "
+        "every variant (assumption: about the accuracy of urban temperature sensors)."))
 
 
 class Register(_Model):
@@ -185,7 +186,7 @@ class PlanParams(_Model):
     """The municipal heatwave plan (see :mod:`jumeau.heat.plan`)."""
 
     agents: int = Field(2, ge=0, le=500, description="Agents calling and visiting.")
-    register: Register = Register()
+    registry: Register = Register()
     call_every_days: int = Field(1, ge=1, le=14, description=(
         "Each registered person is called every this many days."))
     answer_probability: float = Field(0.7, ge=0, le=1, description=(

@@ -138,9 +138,7 @@ class HeatResult:
             "heatwave_days": float(self.heatwave.sum()),
             "residents_hot": round(self._people("residents", hot)),
             "residents_75p_hot": round(self._people("residents_75p", hot)),
-            "tropical_nights_max": float(np.nanmax(self.buildings["tropical_nights"],
-                                                   initial=np.nan))
-            if len(self.buildings) else np.nan,
+            "tropical_nights_max": _max(self.buildings["tropical_nights"]),
             "degree_hours_mean": _round(self._weighted("degree_hours"), 0),
             "excess_risk_indicative_pct": _round(
                 self._weighted("excess_risk_indicative_pct")),
@@ -211,7 +209,12 @@ class HeatResult:
                 "departement": self.departement,
                 "hot_day_c": float(self.tmax_c[self.peak_day] + self.hot_anomaly_c[0]),
                 "hot_night_c": float(self.tmin_c[self.peak_night] + self.hot_anomaly_c[1]),
-                "hot_night_anomaly_c": number_text(self.hot_anomaly_c[1])}
+                "hot_c": number_text(self.hot_anomaly_c[1])}
+
+
+def _max(values) -> float:
+    v = np.asarray(values, dtype=float)
+    return float(np.nanmax(v)) if np.isfinite(v).any() else np.nan
 
 
 def _round(value: float, digits: int = 2) -> float:
@@ -338,8 +341,7 @@ def simulate(territory: Territory, params: HeatParams, *, seed: int = 0,
         tropical_night_c=ex.tropical_night_c, threshold_min_c=th_min, threshold_max_c=th_max,
         share_75p=ex.share_75p,
         slope_pct_per_c=exposure.BACCINI_SLOPE_PCT_PER_C[ex.climate],
-        hot_day_anomaly_c=ex.hot_share_of_uhi * uhi_day,
-        hot_night_anomaly_c=ex.hot_share_of_uhi * uhi_night)
+        hot_day_anomaly_c=ex.hot_anomaly_c, hot_night_anomaly_c=ex.hot_anomaly_c)
     buildings, assumed = exposure.building_exposure(
         territory.buildings, lc.grid, day_anom, night_anom, tmin, tmax, settings)
     if assumed and len(buildings):
@@ -426,7 +428,7 @@ def draw_register(buildings: gpd.GeoDataFrame, params: PlanParams,
     living_alone_share × other residents``; the register's size is that expectation
     rounded, spread over buildings by a multinomial draw.
     """
-    r = params.register
+    r = params.registry
     pop = np.nan_to_num(buildings["population"].to_numpy(float))
     p75 = buildings["population_75p"].to_numpy(float)
     p75 = np.where(np.isfinite(p75), p75, 0.10 * pop)
@@ -465,9 +467,9 @@ def _run_plan(territory: Territory, params: PlanParams, n_days: int, seed: int,
               notes: list[Text]) -> tuple[pd.DataFrame, int]:
     rng = np.random.default_rng(seed)
     b = territory.buildings
-    if params.register.file is not None:
-        homes = _register_from_file(territory, params.register.file.value,
-                                    params.register.file.path)
+    if params.registry.file is not None:
+        homes = _register_from_file(territory, params.registry.file.value,
+                                    params.registry.file.path)
     else:
         homes = draw_register(b, params, rng)
     centres = shapely.point_on_surface(b.geometry.values[homes])
