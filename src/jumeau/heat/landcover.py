@@ -203,19 +203,25 @@ def derive_landcover(territory: Territory, resolution_m: float = 10.0) -> LandCo
         dim = shapely.get_dimensions(g)
         g = np.where(dim == 0, shapely.buffer(g, TREE_CROWN_M / 2),
                      np.where(dim == 1, shapely.buffer(g, HEDGE_WIDTH_M / 2), g))
-        index = rasterize(g, grid, np.arange(len(veg)), fill=-1, dtype="int32")
-        hit = index >= 0
         cover = veg["cover"].map(COVER_CODES).fillna(OPEN_GROUND).to_numpy(int)
         share = veg["canopy_share"].to_numpy(float)
         share = np.where(share > 0, np.clip(share, 0, 1), np.nan)
         partial = np.isfinite(share) & (share < 1)
-        # A partial canopy over "trees" keeps the ground below; over a park, the ground
-        # is grass under that canopy; other covers keep their own class.
-        keep = (partial & (cover == TREES))[index[hit]]
-        new = np.where(partial & (cover == PARK), GRASS, cover)[index[hit]]
-        idx = index[hit]
-        codes[hit] = np.where(keep, codes[hit], new)
-        canopy[hit] = np.where(partial[idx], share[idx], np.nan)
+        # A partial canopy over "trees" keeps the ground below it: such polygons only lay
+        # a canopy. Every other polygon sets the class (a park with a partial canopy is
+        # grass under that canopy). Later polygons win, whichever of the two kinds.
+        overlay_only = partial & (cover == TREES)
+        order = np.arange(len(veg))
+        sets_class = rasterize(g[~overlay_only], grid, order[~overlay_only], fill=-1,
+                               dtype="int32")
+        lays_canopy = rasterize(g[overlay_only], grid, order[overlay_only], fill=-1,
+                                dtype="int32")
+        hit = sets_class >= 0
+        ground = np.where(partial & (cover == PARK), GRASS, cover)
+        codes[hit] = ground[sets_class[hit]]
+        canopy[hit] = np.where(partial[sets_class[hit]], share[sets_class[hit]], np.nan)
+        top = lays_canopy > sets_class
+        canopy[top] = share[lays_canopy[top]]
 
     roof = np.full(grid.shape, np.nan)
     b = territory.buildings

@@ -20,7 +20,7 @@ over a user's land-cover raster); cool roofs set the buildings' ``roof_albedo``:
         polygon: [[…], …]
         canopy_share: 0.3
       - type: cool_roofs
-        use: [public]                      # or building_ids: […], or buildings: all
+        facility: [town_hall, school]      # or use: [public], building_ids: […], buildings: all
         roof_albedo: 0.7
 """
 
@@ -39,7 +39,7 @@ from jumeau.i18n import Text
 from jumeau.scenario.measures import register
 from jumeau.scenario.refs import FeatureRef
 from jumeau.territory.model import Territory
-from jumeau.territory.schema import BUILDING_USES, conform
+from jumeau.territory.schema import BUILDING_USES, FACILITIES, conform
 
 Coords = list[tuple[float, float]]
 
@@ -254,14 +254,17 @@ class CoolRoofs(_Measure):
     buildings: Literal["all"] | None = None
     building_ids: list[str] | None = None
     use: list[Literal[BUILDING_USES]] | None = None  # type: ignore[valid-type]
+    facility: list[Literal[FACILITIES]] | None = Field(  # type: ignore[valid-type]
+        None, description="Buildings hosting these facilities (school, town_hall…).")
     polygon: Coords | FeatureRef | None = None
     roof_albedo: float = Field(COOL_ROOF_ALBEDO, gt=0, le=1)
 
     @model_validator(mode="after")
     def _some_selection(self) -> CoolRoofs:
-        if self.buildings is None and not (self.building_ids or self.use or self.polygon):
-            raise ValueError("choose the roofs: `buildings: all`, `building_ids`, `use` or "
-                             "`polygon`")
+        if self.buildings is None and not (self.building_ids or self.use or self.facility
+                                           or self.polygon):
+            raise ValueError("choose the roofs: `buildings: all`, `building_ids`, `use`, "
+                             "`facility` or `polygon`")
         return self
 
     def apply(self, territory: Territory, *, seed: int = 0) -> Territory:
@@ -276,6 +279,8 @@ class CoolRoofs(_Measure):
             chosen &= b["building_id"].astype(str).isin(self.building_ids).to_numpy()
         if self.use:
             chosen &= b["use"].isin(self.use).to_numpy()
+        if self.facility:
+            chosen &= b["facility"].isin(self.facility).to_numpy()
         if self.polygon is not None:
             area = _geometry(self.polygon, "polygon", "measures.cool_roofs.polygon")
             require_within(territory, area, "measures.cool_roofs.polygon")
