@@ -21,7 +21,7 @@ def test_uniform_land_cover_gives_uniform_temperature():
     cc = np.full((30, 40), 0.3)
     hm, _ = m.heat_mitigation(cc, np.zeros((30, 40), bool))
     t = m.air_temperature(hm, 30.0, 3.0)
-    np.testing.assert_allclose(t, 30.0 + 0.7 * 3.0, atol=1e-9)
+    np.testing.assert_allclose(t, 30.0 + 0.7 * 3.0, atol=1e-6)
 
 
 def test_temperature_stays_between_reference_and_reference_plus_uhi():
@@ -44,7 +44,7 @@ def test_mixing_on_a_three_cell_strip_by_hand():
     e1, e2 = np.exp(-1), np.exp(-2)
     expected = [(32 + 31 * e1 + 30 * e2) / (1 + e1 + e2), (32 * e1 + 31 + 30 * e1) / (1 + 2 * e1),
                 (32 * e2 + 31 * e1 + 30) / (1 + e1 + e2)]
-    np.testing.assert_allclose(t[0], expected, rtol=1e-12)
+    np.testing.assert_allclose(t[0], expected, atol=1e-6)  # single-precision FFTs
 
 
 def test_park_term_by_hand_and_the_two_hectare_rule():
@@ -64,7 +64,7 @@ def test_park_term_by_hand_and_the_two_hectare_rule():
     expected = (w * np.where(big, cc, 0.0)).sum() / w.sum()
     green_in_reach = (big & (d <= 25)).sum()
     assert green_in_reach > 200                  # more than 2 ha within d_cool
-    assert park[20, 22] == pytest.approx(expected, rel=1e-9)
+    assert park[20, 22] == pytest.approx(expected, abs=1e-6)
     assert hm[20, 22] == pytest.approx(expected) and expected > 0.1
     small = np.zeros(shape, bool)
     small[15:25, 0:10] = True                    # 100 cells = 1 ha
@@ -82,7 +82,7 @@ def test_a_park_cools_around_it_less_with_distance():
     hm, _ = m.heat_mitigation(np.where(park, 0.9, 0.05), park)
     t = m.air_temperature(hm, 30.0, 3.0)
     east = t[30, 30:100]
-    assert np.all(np.diff(east) >= -1e-12) and east[-1] - east[0] > 0.5
+    assert np.all(np.diff(east) >= -1e-6) and east[-1] - east[0] > 0.5
 
 
 def test_weights_are_rescaled_to_sum_to_one():

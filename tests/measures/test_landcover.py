@@ -79,5 +79,5 @@ def test_levers_cool_the_day_where_they_act(tiny):
                     params).rasters()["air_temperature_day_c"].values
     roofs = simulate(CoolRoofs(buildings="all").apply(tiny),
                      params).rasters()["air_temperature_day_c"].values
-    assert (park <= base + 1e-9).all() and (base - park).max() > 0.3
-    assert (roofs <= base + 1e-9).all() and (base - roofs).max() > 0.01
+    assert (park <= base + 1e-5).all() and (base - park).max() > 0.3
+    assert (roofs <= base + 1e-5).all() and (base - roofs).max() > 0.01
