@@ -17,7 +17,7 @@ def demo(out: Out = None, lang: Lang = None, tiles: Tiles = False) -> None:
     from jumeau.io.demo import scenarios_path
     from jumeau.io.outputs import write_text_atomic
     from jumeau.maps.index import index_page
-    from jumeau.scenario.runner import run
+    from jumeau.scenario.runner import run, sharing_results
     from jumeau.scenario.spec import read_scenario
 
     apply_lang(lang)
@@ -26,7 +26,8 @@ def demo(out: Out = None, lang: Lang = None, tiles: Tiles = False) -> None:
     scenarios = [read_scenario(f) for f in files]        # all validated before any work
     scenarios = [s for s in scenarios if s.spec.territory == "demo"]
     done = []
-    with console.progress_bar(len(scenarios), Text("Scénarios", "Scenarios")) as advance:
+    with console.progress_bar(len(scenarios), Text("Scénarios", "Scenarios")) as advance, \
+            sharing_results():
         for scenario in scenarios:
             console.detail(scenario.name)
             result = run(scenario, out_dir=root / scenario.name, tiles=tiles,
