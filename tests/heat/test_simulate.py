@@ -105,3 +105,18 @@ def test_a_raster_only_territory_runs_with_its_table(tmp_path):
     with pytest.raises(JumeauError) as err:
         simulate(t, _params(day={"t_ref_c": 30, "uhi_max_c": 3}), seed=0)
     assert err.value.field == "simulate.heatwave.biophysical_table"
+
+
+def test_a_uniform_et0_raster_gives_the_constant_result(tiny, tmp_path):
+    """ETI = kc·ET0/max(ET0): a uniform ET0 raster changes nothing against `et0_mm`."""
+    from jumeau.io.landcover import read_et0_raster
+
+    with rasterio.open(tmp_path / "et0.tif", "w", driver="GTiff", width=10, height=10, count=1,
+                       dtype="float32", crs="EPSG:2154",
+                       transform=Affine(100, 0, 649500, 0, -100, 6600900)) as dst:
+        dst.write(np.full((10, 10), 4.0, dtype="float32"), 1)
+    assert read_et0_raster(tmp_path / "et0.tif").elevation_m.max() == 4.0
+    day = {"t_ref_c": 30, "uhi_max_c": 3}
+    a = simulate(tiny, _params(tmp_path, et0="et0.tif", day=day, plan=None), seed=0)
+    b = simulate(tiny, _params(day=day, plan=None), seed=0)
+    np.testing.assert_allclose(a.day_anomaly_c, b.day_anomaly_c, atol=1e-6)

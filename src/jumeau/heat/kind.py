@@ -98,7 +98,8 @@ KIND = Kind(
         _O.layer("buildings_heat", Text("bâtiments et chaleur", "buildings and heat"),
                  "per building: day and night temperatures, degree-hours, tropical nights, "
                  "residents, indicative excess risk", key="building_id", flag="hot",
-                 sums=("residents", "residents_75p")),
+                 sums=(("residents", Text("habitants", "residents"), ""),
+                       ("residents_75p", Text("75 ans ou plus", "aged 75+"), ""))),
         _O.layer("facilities_heat", Text("établissements sensibles", "sensitive facilities"),
                  "nursing homes, schools, childcare and hospitals with their temperatures",
                  key="building_id", flag="hot"),

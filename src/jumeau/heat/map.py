@@ -118,4 +118,4 @@ def draw(builder: MapBuilder, result, territory, kind, lang: str) -> None:
                                                   "Warmer at night than … % of buildings"),
                            unit="%", decimals=0)],
             icon="star")
-    builder.add_structures(result.structures)
+    # The measures (trees, parks, cool roofs) are drawn for every kind by maps.scenario.

@@ -175,8 +175,9 @@ def default_biophysical_table() -> pd.DataFrame:
     return table
 
 
-def read_et0_raster(path: Path, crs: CRS) -> Terrain:
-    """A reference-evapotranspiration raster (mm/day), NaN where it has no data."""
+def read_et0_raster(path: Path) -> Terrain:
+    """A reference-evapotranspiration raster (mm/day), NaN where it has no data, in its own
+    projected CRS (the heat model resamples it onto its land-cover grid)."""
     path = Path(path)
     with _open(path, Text("raster d'ET0", "ET0 raster")) as src:
         src_crs = _check_crs(src, path, "et0.path")
@@ -185,5 +186,4 @@ def read_et0_raster(path: Path, crs: CRS) -> Terrain:
     if np.nanmin(values, initial=0) < 0:
         raise JumeauError(Text("ET0 négative dans le raster", "negative ET0 in the raster"),
                           path=path, field="et0.path")
-    return Terrain(values, transform, src_crs if src_crs.equals(crs) else src_crs,
-                   source=str(path), method="raster")
+    return Terrain(values, transform, src_crs, source=str(path), method="raster")
