@@ -35,7 +35,7 @@ def synthetic(cells: int, seed: int = 0):
     rng = np.random.default_rng(seed)
     noise = fftconvolve(rng.standard_normal((cells, cells)), np.ones((41, 41)), mode="same")
     classes = np.digitize(noise, np.quantile(noise, [0.2, 0.4, 0.55, 0.7, 0.85]))
-    pick = lambda *v: np.array(v)[classes]  # noqa: E731
+    pick = lambda *v: np.array(v)[classes]
     return dict(shade=pick(0, 0, 0.1, 0.4, 0.9, 0), albedo=pick(0.12, 0.2, 0.18, 0.2, 0.17, 0.08),
                 kc=pick(0.1, 0, 0.5, 0.9, 1.0, 1.05), green=pick(0, 0, 0, 1, 1, 0).astype(bool),
                 intensity=pick(0.4, 0.8, 0.15, 0, 0, 0))

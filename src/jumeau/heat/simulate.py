@@ -355,7 +355,8 @@ def simulate(territory: Territory, params: HeatParams, *, seed: int = 0,
     plan_by_day = pd.DataFrame()
     register_size = 0
     if params.plan is not None and len(territory.buildings):
-        plan_by_day, register_size = _run_plan(territory, params.plan, len(tmin), seed, notes)
+        plan_by_day, register_size = _run_plan(territory, params.plan, len(tmin), seed,
+                                               ex.share_75p)
     report(1.0)
 
     notes.append(Text("modèle InVEST Urban Cooling (noyau de mélange exponentiel, comme son "
@@ -421,7 +422,7 @@ def _thresholds(territory: Territory, params: HeatParams,
 # -- the plan's inputs ---------------------------------------------------------------------
 
 def draw_register(buildings: gpd.GeoDataFrame, params: PlanParams,
-                  rng: np.random.Generator) -> np.ndarray:
+                  rng: np.random.Generator, share_75p: float = 0.10) -> np.ndarray:
     """Home building (position) of each registered person.
 
     The expected number per building is ``share_75p × residents 75+ + share_alone ×
@@ -431,7 +432,7 @@ def draw_register(buildings: gpd.GeoDataFrame, params: PlanParams,
     r = params.registry
     pop = np.nan_to_num(buildings["population"].to_numpy(float))
     p75 = buildings["population_75p"].to_numpy(float)
-    p75 = np.where(np.isfinite(p75), p75, 0.10 * pop)
+    p75 = np.where(np.isfinite(p75), p75, share_75p * pop)
     lam = r.share_75p * p75 + r.share_alone * r.living_alone_share * np.maximum(pop - p75, 0)
     total = int(round(lam.sum()))
     if total == 0:
@@ -464,20 +465,20 @@ def _register_from_file(territory: Territory, value, path: str) -> np.ndarray:
 
 
 def _run_plan(territory: Territory, params: PlanParams, n_days: int, seed: int,
-              notes: list[Text]) -> tuple[pd.DataFrame, int]:
+              share_75p: float) -> tuple[pd.DataFrame, int]:
     rng = np.random.default_rng(seed)
     b = territory.buildings
     if params.registry.file is not None:
         homes = _register_from_file(territory, params.registry.file.value,
                                     params.registry.file.path)
     else:
-        homes = draw_register(b, params, rng)
+        homes = draw_register(b, params, rng, share_75p)
     centres = shapely.point_on_surface(b.geometry.values[homes])
     hx, hy = shapely.get_x(centres), shapely.get_y(centres)
     base = _town_hall(territory)
     rooms = [(r.point if r.point is not None else base) for r in params.cooled_rooms]
-    visit = 2 * _travel_min(territory, base, hx, hy, notes)
-    room_times = np.column_stack([_travel_min(territory, p, hx, hy, notes) for p in rooms]) \
+    visit = 2 * _travel_min(territory, base, hx, hy)
+    room_times = np.column_stack([_travel_min(territory, p, hx, hy) for p in rooms]) \
         if rooms else np.zeros((len(homes), 0))
     room_of = np.argmin(room_times, axis=1) if rooms else np.zeros(len(homes), int)
     room_trip = room_times[np.arange(len(homes)), room_of] if rooms else np.zeros(len(homes))
@@ -506,7 +507,7 @@ def _town_hall(territory: Territory) -> tuple[float, float]:
 
 
 def _travel_min(territory: Territory, origin: tuple[float, float], x: np.ndarray,
-                y: np.ndarray, notes: list[Text]) -> np.ndarray:
+                y: np.ndarray) -> np.ndarray:
     """One-way driving time from ``origin`` to points (min), on the road network."""
     straight = np.hypot(x - origin[0], y - origin[1])
     fallback = straight * FALLBACK_DETOUR / (FALLBACK_SPEED_KMH / 3.6) / 60.0
