@@ -66,5 +66,16 @@ def _mes_donnees(ns: dict, tmp: Path) -> None:
             ).is_file()
 
 
+def _canicule(ns: dict, tmp: Path) -> None:
+    """Trees and a park cool the hottest day; 4 agents reach more people than 2."""
+    delta = ns["canicule"].summary()["delta"]["arbres-et-parc"]
+    assert delta["day_max_c"] < 0
+    reached = {n: v.results["heatwave"].plan_by_day["reached"].iloc[0]
+               for n, v in ns["plan"].variants.items()}
+    assert reached["quatre-agents"] > reached["deux-agents"]
+    assert (tmp / "out" / "atelier-canicule" / "canicule" / "comparaison" / "map.html").is_file()
+
+
 #: What each notebook must have shown (its namespace after the last cell, the folder).
-CHECKS = {"atelier-crue": _crue, "atelier-projet": _projet, "atelier-mes-donnees": _mes_donnees}
+CHECKS = {"atelier-crue": _crue, "atelier-projet": _projet,
+          "atelier-mes-donnees": _mes_donnees, "atelier-canicule": _canicule}

@@ -11,6 +11,7 @@
       roads:       {path: bdtopo_v2/ROUTE.shp, schema: bdtopo_v2}
       population:  {path: bdtopo_v2/population.shp, schema: insee_grid}
       dem:         {path: mnt.tif}        # or {points: dem.geojson, field: height}, or {derive: true}
+      landcover:   {path: lulc.tif}       # optional land-cover raster of integer codes (heat)
       flood_zones: {path: tri.shp, schema: georisques}
       vegetation:  {path: bdtopo_v3/ZONE_DE_VEGETATION.shp, schema: bdtopo}
 
@@ -121,6 +122,15 @@ class Layers(BaseModel):
     population: OneOrMany | None = None
     structures: OneOrMany | None = None
     dem: DemSource | None = None
+    landcover: LandcoverSource | None = None
+
+
+class LandcoverSource(BaseModel):
+    """A land-cover raster of integer codes (read by :mod:`jumeau.io.landcover`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: str
 
 
 class ExtentFromLayer(BaseModel):
@@ -252,6 +262,17 @@ def load_territory(source: str | Path, *, progress: Callable[[str], None] | None
                 fix=Text("vérifiez son emprise et son système de coordonnées",
                          "check its extent and coordinate system"))
 
+    landcover = None
+    if manifest.layers.landcover is not None:
+        from jumeau.io.landcover import read_landcover_raster
+        from jumeau.io.vector import require_file
+
+        say("landcover")
+        file = base / manifest.layers.landcover.path
+        require_file(file)
+        landcover = read_landcover_raster(file, crs)
+        sources["landcover"] = landcover.source
+
     rules = _rules(manifest, path)
     if "roads" in layers:
         layers["roads"], road_notes = estimate_roads(layers["roads"])
@@ -266,8 +287,8 @@ def load_territory(source: str | Path, *, progress: Callable[[str], None] | None
         b, est_notes = estimate_buildings(b, rules, layers.get("population"))
         notes.extend(est_notes)
         layers["buildings"] = b
-    return Territory(name=manifest.name, crs=crs, terrain=terrain, sources=sources, notes=notes,
-                     **layers)
+    return Territory(name=manifest.name, crs=crs, terrain=terrain, landcover=landcover,
+                     sources=sources, notes=notes, **layers)
 
 
 def _target_crs(value: str, path: Path) -> CRS:

@@ -11,4 +11,6 @@ it affects (empty: every kind).
   ground-floor height.
 - :mod:`jumeau.measures.roads`: close a street, add a street joined to the routable
   network.
+- :mod:`jumeau.measures.landcover`: de-seal a surface, plant trees (a canopy share, a
+  number of trees or a line along a street), create a park, cool roofs.
 """
