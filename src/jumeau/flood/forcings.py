@@ -170,10 +170,14 @@ def _road_mask(territory: Territory, grid: Terrain) -> np.ndarray:
 
 
 def _cover_mask(territory: Territory, grid: Terrain, covers) -> np.ndarray:
+    """Cells whose land cover is one of ``covers``. Areas burn in layer order, so a later
+    one wins (a square de-sealed by a measure over a paved one)."""
     v = territory.vegetation
-    v = v[v["cover"].isin(covers) & (shapely.get_dimensions(v.geometry.values) == 2)]
-    return rasterize(v.geometry.values, grid, 1, dtype="uint8").astype(bool) if len(v) else \
-        np.zeros(grid.shape, dtype=bool)
+    areas = v[shapely.get_dimensions(v.geometry.values) == 2]
+    flags = areas["cover"].isin(covers).to_numpy().astype("uint8")
+    if not flags.any():
+        return np.zeros(grid.shape, dtype=bool)
+    return rasterize(areas.geometry.values, grid, flags, fill=0, dtype="uint8").astype(bool)
 
 
 def _manning(territory, grid, params, water, road, in_building) -> np.ndarray:

@@ -105,6 +105,7 @@ STRUCTURES = Categorical({
     "removed_buildings": ("#666666", Text("bâtiments démolis", "buildings removed")),
     "changed_buildings": ("#a6761d", Text("bâtiments modifiés", "buildings changed")),
     "desealed": ("#a6d854", Text("sol désimperméabilisé", "de-sealed ground")),
+    "sealed": ("#7f7f7f", Text("sol imperméabilisé", "sealed ground")),
     "trees": ("#1a9850", Text("arbres plantés", "trees planted")),
     "park": ("#66bd63", Text("parc créé", "park created")),
     "cool_roofs": ("#80b1d3", Text("toitures fraîches", "cool roofs")),

@@ -139,6 +139,26 @@ class Deseal(_Measure):
         return _add(territory, vegetation=veg, geometry=area, kind="desealed", name=name)
 
 
+@register("seal")
+class Seal(_Measure):
+    """Pave a surface: a new car park, or a square the data does not show as paved (so
+    that a de-sealing variant starts from the real state)."""
+
+    used_by: ClassVar[tuple[str, ...]] = ("heatwave", "development", "flood")
+
+    type: Literal["seal"] = "seal"
+    name: str = ""
+    polygon: Coords | FeatureRef
+
+    def apply(self, territory: Territory, *, seed: int = 0) -> Territory:
+        area = _geometry(self.polygon, "polygon", "measures.seal.polygon")
+        require_within(territory, area, "measures.seal.polygon")
+        name = self.name or Text("surface imperméabilisée", "sealed surface").fr
+        veg = {"vegetation_id": _next_id(territory, "sealed"), "name": name,
+               "cover": "sealed", "canopy_share": 0.0}
+        return _add(territory, vegetation=veg, geometry=area, kind="sealed", name=name)
+
+
 @register("plant_trees")
 class PlantTrees(_Measure):
     """Plant trees: a canopy share (or a number of trees) in a polygon, or a line of trees

@@ -49,7 +49,7 @@ LAND_COVERS = ("forest", "woodland", "hedge", "trees", "park", "grass", "farmlan
 #: Hydraulic structures and changes drawn from measures (``structures.kind``).
 STRUCTURE_KINDS = ("wall", "levee", "breach", "removed", "raised_floor",
                    # measures that change buildings, land cover and roads
-                   "new_buildings", "removed_buildings", "changed_buildings", "desealed",
+                   "new_buildings", "removed_buildings", "changed_buildings", "desealed", "sealed",
                    "trees", "park", "cool_roofs", "road_closed", "new_road", "drop_off")
 
 #: PPRI-style hazard classes (``flood_zones.hazard``).
