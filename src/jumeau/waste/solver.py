@@ -66,6 +66,10 @@ class RoutingProblem:
         Overtime allowed above ``shift_s``.
     unit_distance_cost, unit_duration_cost, unit_overtime_cost
         Integer cost per unit of distance, of duration and of overtime (the objective).
+    prize
+        When given, every client is optional and visiting it earns this prize (cost
+        units): clients a fleet cannot fit in its shift are left out rather than the
+        whole plan being infeasible. Groups are then optional too.
     names
         Optional client names (kept for display).
     """
@@ -86,6 +90,7 @@ class RoutingProblem:
     unit_distance_cost: int = 1
     unit_duration_cost: int = 0
     unit_overtime_cost: int = 0
+    prize: np.ndarray | None = None
     names: tuple[str, ...] = field(default=())
 
     @property
@@ -104,9 +109,12 @@ class RoutingProblem:
         group_of = np.full(self.n_clients, -1, dtype=np.int64)
         for g, members in enumerate(self.groups):
             group_of[list(members)] = g
+        prize = (np.zeros(self.n_clients, dtype=np.int64) if self.prize is None
+                 else np.asarray(self.prize, dtype=np.int64))
+        optional = self.prize is not None
         clients = [Client(location=int(loc), pickup=[int(v) for v in demand[i]],
-                          service_duration=int(service[i]),
-                          required=bool(group_of[i] < 0),
+                          service_duration=int(service[i]), prize=int(prize[i]),
+                          required=bool(group_of[i] < 0 and not optional),
                           group=None if group_of[i] < 0 else int(group_of[i]))
                    for i, loc in enumerate(self.client_location)]
         depot_locs = [self.depot]
@@ -125,7 +133,8 @@ class RoutingProblem:
             reload_depots=[] if self.reload is None else [depot_locs.index(self.reload)],
             unit_distance_cost=int(self.unit_distance_cost),
             unit_duration_cost=int(self.unit_duration_cost), **kw)
-        groups = [ClientGroup(list(map(int, members))) for members in self.groups]
+        groups = [ClientGroup(list(map(int, members)), required=not optional)
+                  for members in self.groups]
         dist = np.minimum(np.asarray(self.distance, dtype=np.int64), NO_PATH)
         dur = np.minimum(np.asarray(self.duration, dtype=np.int64), NO_PATH)
         return ProblemData(locations, clients, depots, [vehicle], [dist], [dur], groups=groups)
@@ -164,7 +173,8 @@ class RoutingSolution:
     routes
         One :class:`PlannedRoute` per vehicle used.
     cost
-        Objective value (problem cost units).
+        Cost of the routes (problem cost units; prizes of clients left out are not
+        counted), -1 when infeasible.
     distance
         Total distance of all routes.
     feasible
@@ -216,6 +226,7 @@ def solve_routing(problem: RoutingProblem, *, time_limit_s: float = 10.0, seed: 
     runtime = time.perf_counter() - start
     best = result.best
     routes = []
+    missed_prizes = int(best.uncollected_prizes()) if problem.prize is not None else 0
     for route in best.routes():
         trips: list[list[int]] = [[]]
         for visit in route.schedule()[1:-1]:
@@ -228,7 +239,8 @@ def solve_routing(problem: RoutingProblem, *, time_limit_s: float = 10.0, seed: 
                                    duration_s=int(route.duration())))
     visited = {c for r in routes for c in r.clients}
     return RoutingSolution(
-        routes=tuple(routes), cost=int(round(result.cost())) if best.is_feasible() else -1,
+        routes=tuple(routes),
+        cost=int(round(result.cost())) - missed_prizes if best.is_feasible() else -1,
         distance=int(best.distance()), feasible=bool(best.is_feasible()),
         unvisited=tuple(i for i in range(problem.n_clients) if i not in visited),
         runtime_s=runtime, iterations=int(result.num_iterations))
@@ -271,3 +283,46 @@ def arc_routing_matrices(n_nodes: int, edge_from: np.ndarray, edge_to: np.ndarra
     cost = sp[np.ix_(ends, starts)] + serve[None, :]
     np.fill_diagonal(cost, 0.0)
     return cost
+
+
+# -- waste rounds -----------------------------------------------------------------------
+#: Cost units per euro in the optimiser's integer objective.
+COST_UNITS_PER_EUR = 100_000
+
+#: Prize of a collection point, in euros: far above any detour, so that the optimiser
+#: leaves a point out only when the fleet cannot fit it in its shift and overtime.
+POINT_PRIZE_EUR = 1_000.0
+
+#: Overtime premium over the crew's hourly cost (French Labour Code, +25 % for the first
+#: eight overtime hours).
+OVERTIME_PREMIUM = 0.25
+
+
+def waste_problem(model, *, truck_eur_h: float, crew_eur_h_total: float,
+                  eur_per_km: float) -> RoutingProblem:
+    """The collection day of ``model`` (:class:`~jumeau.waste.rounds.RoundsModel`) as a
+    routing problem: start at the depot, reload (unload) at the unloading site as often as
+    needed, end there; minimise euros (truck and crew hours, kilometres).
+
+    Mass is counted in grams and volume in litres (PyVRP works in integers). The drive
+    back from the unloading site to the depot is the same for every truck; it is taken
+    off the shift the optimiser sees.
+    """
+    from jumeau.waste.rounds import DEPOT, UNLOADING
+
+    eur_h = truck_eur_h + crew_eur_h_total
+    shift = max(1, int(model.shift_s - model.return_s))
+    demand = np.column_stack([np.ceil(model.kg * 1000.0), np.ceil(model.litres)])
+    return RoutingProblem(
+        distance=np.rint(np.where(np.isfinite(model.distance_m), model.distance_m, NO_PATH)),
+        duration=np.rint(np.where(np.isfinite(model.time_s), model.time_s, NO_PATH)),
+        client_location=np.arange(model.n_clients) + 2, demand=demand.astype(np.int64),
+        capacity=(int(model.capacity_kg * 1000.0), int(model.capacity_l)),
+        n_vehicles=model.n_trucks, depot=DEPOT, end=UNLOADING, reload=UNLOADING,
+        service_s=np.rint(model.service_s).astype(np.int64), groups=model.groups,
+        shift_s=shift, max_overtime_s=int(model.max_overtime_s),
+        unit_distance_cost=max(1, round(eur_per_km / 1000.0 * COST_UNITS_PER_EUR)),
+        unit_duration_cost=round(eur_h / 3600.0 * COST_UNITS_PER_EUR),
+        unit_overtime_cost=round(crew_eur_h_total * OVERTIME_PREMIUM / 3600.0
+                                 * COST_UNITS_PER_EUR),
+        prize=np.full(model.n_clients, int(POINT_PRIZE_EUR * COST_UNITS_PER_EUR)))
