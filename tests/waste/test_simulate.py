@@ -128,14 +128,21 @@ def test_speed_cap_and_fuel_by_hand():
     assert speed_kmh.max() == pytest.approx(50.0, rel=1e-6)
 
 
-def test_one_way_street_is_driven_one_way():
-    """On the one-way southern street, consecutive stops are visited eastwards only."""
-    r = run(grid_town(oneway_first=True), fleet={"trucks": 1})
-    p = r.points[r.points["road_id"] == "H0"].sort_values("collected_h")
-    x = p.geometry.x.to_numpy()
-    # Same truck, same pass: order along the street must increase with x inside a run.
-    same_pass = np.diff(p["order"].to_numpy()) == 1
-    assert (np.diff(x)[same_pass] > 0).all()
+@pytest.mark.parametrize(("oneway", "expected_s"), [(False, 50 / (30 / 3.6)),
+                                                    (True, 750 / (30 / 3.6))])
+def test_one_way_street_means_going_round_the_block(oneway, expected_s):
+    """Going back 50 m on the one-way southern street takes the 750 m round the block."""
+    from jumeau.waste.network import place, segments, travel_matrices, truck_network
+
+    town = grid_town(oneway_first=oneway)
+    net = truck_network(town.network, town.roads["speed_kmh"].to_numpy(float),
+                        speed_cap_kmh=50)
+    segs = segments(net)
+    pl = place(net, segs, np.array([650_075.0, 650_025.0]), np.array([6_600_000.0] * 2))
+    m = travel_matrices(net, segs, pl, collect_speed_kmh=6)
+    assert m.time_s[0, 1] == pytest.approx(expected_s)
+    assert m.time_s[1, 0] == pytest.approx(50 / (30 / 3.6))
+    assert m.distance_m[0, 1] == pytest.approx(expected_s * 30 / 3.6)
 
 
 def test_flood_cut_road_makes_points_unreachable(town):
