@@ -69,10 +69,11 @@ def test_zero_randomness_matches_plan(town):
     assert np.allclose(t["km"], t["planned_km"], atol=0.002)
 
 
-def test_plan_durations_match_pyvrp(town):
+def test_plan_durations_match_pyvrp(town, monkeypatch):
     """jumeau's totals of a planned day equal PyVRP's route durations (+ the drive back)."""
-    from jumeau.waste import simulate as sim
+    import importlib
 
+    sim = importlib.import_module("jumeau.waste.simulate")
     captured = {}
     real = sim.solve_routing
 
@@ -80,11 +81,8 @@ def test_plan_durations_match_pyvrp(town):
         captured["sol"] = real(problem, **kw)
         return captured["sol"]
 
-    sim.solve_routing = spy
-    try:
-        r = run(town, fleet={"payload_t": 0.3})
-    finally:
-        sim.solve_routing = real
+    monkeypatch.setattr(sim, "solve_routing", spy)
+    r = run(town, fleet={"payload_t": 0.3})
     pyvrp_h = sorted(x.duration_s for x in captured["sol"].routes)
     ours = sorted(np.rint(r.trucks["planned_h"] * 3600 - _return_s(r)))
     assert np.allclose(pyvrp_h, ours, atol=2)

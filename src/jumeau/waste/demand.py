@@ -81,7 +81,7 @@ def frequency_per_building(xy: np.ndarray, params: Demand) -> np.ndarray:
     pts = shapely.points(xy)
     done = np.zeros(len(xy), dtype=bool)
     for zone in params.zones:
-        inside = shapely.contains(shapely.Polygon(zone.polygon), pts) & ~done
+        inside = shapely.contains(zone.geometry(), pts) & ~done
         freq[inside] = zone.collections_per_week
         done |= inside
     return freq
@@ -138,8 +138,8 @@ def collection_points(buildings, net: RoadNetwork, segs: Segments, params: Deman
         kind = np.full(n, "street" if params.door_to_door == "streets" else "stop", dtype=object)
         units = np.bincount(point_of, bins_b, n)
     else:
-        if params.drop_off_points:
-            sites = np.asarray(params.drop_off_points, dtype=float)
+        if params.drop_off_points is not None:
+            sites = drop_off_sites(params.drop_off_points, buildings.crs)
         else:
             sites, uncovered = place_drop_off(net, segs, bxy, params.drop_off_max_distance_m,
                                               params.candidate_spacing_m)
@@ -153,7 +153,7 @@ def collection_points(buildings, net: RoadNetwork, segs: Segments, params: Deman
                     "nearest point"))
         dist, point_of = cKDTree(sites).query(bxy)
         far = int((dist > params.drop_off_max_distance_m).sum())
-        if far and params.drop_off_points:
+        if far and params.drop_off_points is not None:
             notes.append((f"{far} bâtiments habités sont à plus de "
                           f"{params.drop_off_max_distance_m:g} m d'un point d'apport",
                           f"{far} inhabited buildings are over "
@@ -180,6 +180,18 @@ def collection_points(buildings, net: RoadNetwork, segs: Segments, params: Deman
                                                                 normalized=True))
     return CollectionPoints(xy[:, 0], xy[:, 1], placement, kind, res, counts.astype(float),
                             kg, units, building_point, tuple(notes))
+
+
+def drop_off_sites(given, crs) -> np.ndarray:
+    """Coordinates of given drop-off points (a coordinate list or a vector layer)."""
+    from jumeau.scenario.refs import VectorRef
+
+    if isinstance(given, VectorRef):
+        frame = given.value
+        if frame.crs is not None and crs is not None and frame.crs != crs:
+            frame = frame.to_crs(crs)
+        return shapely.get_coordinates(shapely.point_on_surface(frame.geometry.values))
+    return np.asarray(given, dtype=float).reshape(-1, 2)
 
 
 def place_drop_off(net: RoadNetwork, segs: Segments, bxy: np.ndarray, max_distance_m: float,

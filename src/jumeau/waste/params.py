@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from jumeau.scenario.refs import FeatureRef, TableRef, VectorRef
 from jumeau.waste.production import PRODUCTION_KG_PER_INHABITANT_YEAR, STREAMS
 
 Stream = Literal["residual", "packaging", "glass", "biowaste"]
@@ -48,8 +49,16 @@ class Zone(_Model):
     """A part of the commune with its own collection frequency."""
 
     name: str = ""
-    polygon: Coords = Field(min_length=3)
+    polygon: Coords | FeatureRef = Field(description="[[x, y], …] or a named feature of "
+                                         "a vector file.")
     collections_per_week: float = Field(gt=0, le=7)
+
+    def geometry(self):
+        import shapely
+
+        if isinstance(self.polygon, FeatureRef):
+            return self.polygon.value
+        return shapely.Polygon(self.polygon)
 
 
 class Demand(_Model):
@@ -70,8 +79,9 @@ class Demand(_Model):
                                   "this stretch share a stop (assumption: a rear-loader "
                                   "stops every 30-50 m in detached housing).")
     bin_volume_l: float = Field(240.0, gt=0, description="Bin size (door to door).")
-    drop_off_points: Coords | None = Field(None, description="Drop-off containers; none: "
-                                           "placed by the distance rule.")
+    drop_off_points: Coords | VectorRef | None = Field(
+        None, description="Drop-off containers: [[x, y], …] or a vector file (points); "
+        "none: placed by the distance rule.")
     drop_off_max_distance_m: float = Field(200.0, gt=0, description="Rule: every dwelling "
                                            "within this distance (straight line) of a "
                                            "drop-off point.")
@@ -153,19 +163,29 @@ class Rounds(_Model):
     method: Literal["optimised", "sectors", "plan"] = Field(
         "optimised", description="optimised: PyVRP; sectors: today's practice (one sector "
         "per truck, nearest-neighbour order); plan: a given plan.")
-    plan: list[dict] | None = Field(None, description="With method 'plan': rows "
-                                    "{truck, road_id, order}.")
-    time_limit_s: float = Field(10.0, gt=0, le=3600, description="Optimiser time limit.")
-    max_iterations: int | None = Field(None, gt=0, description="Optimiser iteration cap "
-                                       "(makes runs identical across machines).")
+    plan: TableRef | list[dict] | None = Field(
+        None, description="With method 'plan': a CSV file (or rows) with columns truck, "
+        "road_id, order.")
+    time_limit_s: float = Field(60.0, gt=0, le=3600, description="Optimiser time limit "
+                                "(a safety net: the iteration budget ends runs first).")
+    max_iterations: int | None = Field(
+        2000, gt=0, description="Optimiser iterations: a fixed budget makes runs identical "
+        "for a seed on any machine; None: run until the time limit.")
     max_access_m: float = Field(300.0, gt=0, description="A depot or unloading site further "
                                 "than this from any drivable road is an error.")
 
     @model_validator(mode="after")
     def _plan(self) -> Rounds:
-        if self.method == "plan" and not self.plan:
-            raise ValueError("method 'plan' needs a `plan` (rows truck, road_id, order)")
+        if self.method == "plan" and self.plan is None:
+            raise ValueError("method 'plan' needs a `plan` (a CSV file with columns truck, "
+                             "road_id, order)")
         return self
+
+    def plan_rows(self) -> list[dict]:
+        """The plan as records (read from its file when it is one)."""
+        if isinstance(self.plan, TableRef):
+            return self.plan.value.to_dict("records")
+        return list(self.plan or [])
 
 
 class Breakdown(_Model):

@@ -98,15 +98,19 @@ class WasteResult:
         return {}
 
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
-        return {"waste_points": self.points, "waste_rounds": self.rounds}
+        sites = gpd.GeoDataFrame({"site": ["depot", "unloading"]},
+                                 geometry=[self.depot, self.unloading], crs=self.points.crs)
+        return {"waste_points": self.points, "waste_rounds": self.rounds,
+                "waste_sites": sites, "waste_closed_roads": self.closed_roads}
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"waste_trucks": self.trucks, "waste_timeline": self.timeline}
 
     def series(self) -> dict:
+        from jumeau.scenario.result import Series
         from jumeau.waste.indicators import collected_series
 
-        return {"tonnes_collected_t": collected_series(self)}
+        return {"tonnes_collected_t": Series(*collected_series(self))}
 
     def context(self) -> dict[str, object]:
         return {"method": self.method, "start_h": self.start_h}
@@ -360,7 +364,7 @@ def _plan(model: RoundsModel, params: WasteParams, points: CollectionPoints, seg
         return baseline.sector_plan(model, clients, angle)
     road_ids = territory.roads["road_id"].to_numpy().astype(str)
     client_road = road_ids[segs.road[points.placement.segment[model.client_point]]]
-    routes, left = baseline.file_plan(model, clients, client_road, rounds.plan)
+    routes, left = baseline.file_plan(model, clients, client_road, rounds.plan_rows())
     if len(left):
         lost = sorted({int(model.client_point[c]) for c in left})
         reason[lost] = "not_in_plan"
