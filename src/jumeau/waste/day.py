@@ -168,6 +168,9 @@ def simulate_day(model: RoundsModel, routes: tuple[PlannedRoute, ...], n_points:
             p = int(model.client_point[c])
             if state["kg"] + model.kg[c] > model.capacity_kg + 1e-9 or \
                     state["l"] + model.litres[c] > model.capacity_l + 1e-9:
+                if not model.can_unload:
+                    reason[p] = "truck_full"
+                    return
                 yield from drive(UNLOADING)
             yield from drive(c + 2, c)
             s = env.now

@@ -50,6 +50,9 @@ class RoundsModel:
     transit_only
         True when no leg counts as collecting (drop-off rounds: a crane truck drives
         from container to container).
+    can_unload
+        False when the unloading site is cut off (location 1 is then the depot): each
+        truck makes one load only.
     """
 
     time_s: np.ndarray
@@ -70,6 +73,7 @@ class RoundsModel:
     shift_s: float
     max_overtime_s: float
     transit_only: bool = False
+    can_unload: bool = True
 
     @property
     def n_clients(self) -> int:

@@ -41,6 +41,8 @@ MISSED_REASONS = {
     "not_in_plan": Text("absent du plan de tournées", "not in the round plan"),
     "day_over": Text("journée terminée avant le passage", "day over before the visit"),
     "breakdown": Text("camion en panne", "truck broke down"),
+    "truck_full": Text("camion plein, site de déchargement coupé",
+                       "truck full, unloading site cut off"),
 }
 
 
@@ -215,8 +217,19 @@ def simulate(territory: Territory, params: WasteParams, *, seed: int = 0,
     mats = travel_matrices(net, segs, all_pl, collect_speed_kmh=fleet.collecting_speed_kmh,
                            direction=direction, is_open=is_open)
     report(0.2)
-    if not (np.isfinite(mats.time_s[DEPOT, UNLOADING]) and
-            np.isfinite(mats.time_s[UNLOADING, DEPOT])):
+    can_unload = True
+    linked = bool(np.isfinite(mats.time_s[DEPOT, UNLOADING])
+                  and np.isfinite(mats.time_s[UNLOADING, DEPOT]))
+    if not linked and cut.any() and _linked_without_cuts(net, segs, all_pl, fleet):
+        # The flood cut the unloading site off: the trucks bring one load each back to
+        # the depot, where it waits for the roads to reopen.
+        can_unload = False
+        notes.append(Text("la crue coupe la route du site de déchargement : chaque camion ne "
+                          "fait qu'un chargement, ramené au dépôt", "the flood cuts the road "
+                          "to the unloading site: each truck makes one load only, brought "
+                          "back to the depot"))
+        mats = _unloading_at_depot(mats)
+    elif not linked:
         raise JumeauError(
             Text("le site de déchargement et le dépôt ne sont pas reliés par la route "
                  "(fermetures ?)", "the unloading site and the depot are not connected by "
@@ -237,7 +250,7 @@ def simulate(territory: Territory, params: WasteParams, *, seed: int = 0,
     locs = np.r_[DEPOT, UNLOADING, keep + 2]
     time_s = mats.time_s[np.ix_(locs, locs)].copy()
     dist_m = mats.distance_m[np.ix_(locs, locs)]
-    unload_s = svc.unload_min * 60.0
+    unload_s = svc.unload_min * 60.0 if can_unload else 0.0
     time_s[np.arange(len(locs)) != UNLOADING, UNLOADING] += unload_s
     kc = client_point[keep]
     service = _service_s(points, svc, dem.mode)[kc]
@@ -250,7 +263,8 @@ def simulate(territory: Territory, params: WasteParams, *, seed: int = 0,
         capacity_l=fleet.body_volume_m3 * 1000.0, n_trucks=fleet.trucks, unload_s=unload_s,
         return_s=float(mats.time_s[UNLOADING, DEPOT]),
         return_m=float(mats.distance_m[UNLOADING, DEPOT]), shift_s=fleet.shift_h * 3600.0,
-        max_overtime_s=fleet.max_overtime_h * 3600.0, transit_only=dem.mode == "drop_off")
+        max_overtime_s=fleet.max_overtime_h * 3600.0, transit_only=dem.mode == "drop_off",
+        can_unload=can_unload)
     if model.return_s >= model.shift_s:
         raise JumeauError(Text("le trajet du site de déchargement au dépôt dépasse la "
                                "journée", "the drive from the unloading site to the depot "
@@ -289,6 +303,25 @@ def simulate(territory: Territory, params: WasteParams, *, seed: int = 0,
                     depot_xy=depot_xy, unload_xy=unload_xy, paths=_paths(
                         net, segs, all_pl, keep, routes, direction,
                         fleet.collecting_speed_kmh, is_open), notes=tuple(notes))
+
+
+def _linked_without_cuts(net, segs, all_pl: Placement, fleet) -> bool:
+    """Whether the depot and the unloading site are linked when nothing is cut."""
+    two = Placement(all_pl.segment[:2], all_pl.t[:2], all_pl.offset_m[:2], all_pl.served[:2])
+    m = travel_matrices(net, segs, two, collect_speed_kmh=fleet.collecting_speed_kmh)
+    return bool(np.isfinite(m.time_s[0, 1]) and np.isfinite(m.time_s[1, 0]))
+
+
+def _unloading_at_depot(mats):
+    """Matrices where the unloading site is the depot (location 1 copies location 0)."""
+    from jumeau.waste.network import Matrices
+
+    t, d = mats.time_s.copy(), mats.distance_m.copy()
+    for a in (t, d):
+        a[UNLOADING, :] = a[DEPOT, :]
+        a[:, UNLOADING] = a[:, DEPOT]
+        a[UNLOADING, UNLOADING] = a[DEPOT, UNLOADING] = a[UNLOADING, DEPOT] = 0.0
+    return Matrices(t, d, mats.collect_time_s, mats.collect_distance_m)
 
 
 def _check_capacity(points: CollectionPoints, litres: np.ndarray, fleet) -> None:
@@ -361,10 +394,11 @@ def _plan(model: RoundsModel, params: WasteParams, points: CollectionPoints, seg
         xy = np.column_stack([points.x, points.y])[model.client_point]
         d = xy - depot_xy[None, :]
         angle = np.arctan2(d[:, 1], d[:, 0])
-        return baseline.sector_plan(model, clients, angle)
+        return _one_load(model, baseline.sector_plan(model, clients, angle), reason)
     road_ids = territory.roads["road_id"].to_numpy().astype(str)
     client_road = road_ids[segs.road[points.placement.segment[model.client_point]]]
     routes, left = baseline.file_plan(model, clients, client_road, rounds.plan_rows())
+    routes = _one_load(model, routes, reason)
     if len(left):
         lost = sorted({int(model.client_point[c]) for c in left})
         reason[lost] = "not_in_plan"
@@ -372,6 +406,16 @@ def _plan(model: RoundsModel, params: WasteParams, points: CollectionPoints, seg
                           "{n} points are on streets the round plan leaves out").format(
             n=len(lost)))
     return routes[: params.fleet.trucks] if len(routes) > params.fleet.trucks else routes
+
+
+def _one_load(model: RoundsModel, routes, reason: np.ndarray):
+    """Keep each route's first trip when trucks cannot unload; the rest is missed."""
+    if model.can_unload:
+        return routes
+    for r in routes:
+        for trip in r.trips[1:]:
+            reason[model.client_point[list(trip)]] = "truck_full"
+    return tuple(model.planned([list(r.trips[0])]) for r in routes if r.trips)
 
 
 def _paths(net, segs, all_pl: Placement, keep: np.ndarray, routes, direction, speed_kmh,

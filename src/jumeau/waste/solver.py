@@ -289,9 +289,10 @@ def arc_routing_matrices(n_nodes: int, edge_from: np.ndarray, edge_to: np.ndarra
 #: Cost units per euro in the optimiser's integer objective.
 COST_UNITS_PER_EUR = 100_000
 
-#: Prize of a collection point, in euros: far above any detour, so that the optimiser
-#: leaves a point out only when the fleet cannot fit it in its shift and overtime.
-POINT_PRIZE_EUR = 1_000.0
+#: Prize of collecting a kilogram of waste, in euros: far above any detour, so that the
+#: optimiser leaves a point out only when the fleet cannot fit it in its shift and
+#: overtime, and then leaves out as little waste as it can.
+PRIZE_EUR_PER_KG = 100.0
 
 #: Overtime premium over the crew's hourly cost (French Labour Code, +25 % for the first
 #: eight overtime hours).
@@ -318,11 +319,13 @@ def waste_problem(model, *, truck_eur_h: float, crew_eur_h_total: float,
         duration=np.rint(np.where(np.isfinite(model.time_s), model.time_s, NO_PATH)),
         client_location=np.arange(model.n_clients) + 2, demand=demand.astype(np.int64),
         capacity=(int(model.capacity_kg * 1000.0), int(model.capacity_l)),
-        n_vehicles=model.n_trucks, depot=DEPOT, end=UNLOADING, reload=UNLOADING,
+        n_vehicles=model.n_trucks, depot=DEPOT, end=UNLOADING if model.can_unload else DEPOT,
+        reload=UNLOADING if model.can_unload else None,
         service_s=np.rint(model.service_s).astype(np.int64), groups=model.groups,
         shift_s=shift, max_overtime_s=int(model.max_overtime_s),
         unit_distance_cost=max(1, round(eur_per_km / 1000.0 * COST_UNITS_PER_EUR)),
         unit_duration_cost=round(eur_h / 3600.0 * COST_UNITS_PER_EUR),
         unit_overtime_cost=round(crew_eur_h_total * OVERTIME_PREMIUM / 3600.0
                                  * COST_UNITS_PER_EUR),
-        prize=np.full(model.n_clients, int(POINT_PRIZE_EUR * COST_UNITS_PER_EUR)))
+        prize=np.rint(np.maximum(model.kg, 1.0) * PRIZE_EUR_PER_KG * COST_UNITS_PER_EUR
+                      ).astype(np.int64))
