@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import fast, grid_town
 
@@ -251,9 +252,32 @@ def test_no_trucks_and_negative_production():
             {"demand": {"production_kg_per_inhabitant_year": {"residual": -1}}})
 
 
-def test_depot_cut_off_from_unloading(town):
-    """Closing every street around the unloading site: an error, not a silent plan."""
+def test_flood_cutting_off_the_unloading_site(town):
+    """A flood cutting the unloading site off: one load per truck, brought back, reported."""
     cut = gpd.GeoDataFrame({"road_id": ["H3", "V3"]}, geometry=[None, None], crs=2154)
+    r = run(town, inputs={"flood.roads_cut": cut}, fleet={"payload_t": 0.1, "trucks": 2})
+    f = r.indicators()
+    assert f["trips_to_unloading"] == 0
+    assert (r.trucks["tonnes"] <= 0.1 + 1e-9).all()
+    assert f["tonnes_collected"] + f["tonnes_missed"] == pytest.approx(f["tonnes_produced"])
+    assert set(r.points.loc[r.points["missed"], "reason"]) <= {"truck_full", "unreachable",
+                                                               "no_time"}
+    assert any("déchargement" in n.fr for n in r.notes)
+
+
+def test_sites_on_separate_networks():
+    """An unloading site on a road linked to nothing: an error naming sites.unloading."""
+    import shapely
+
+    from jumeau.territory.schema import conform
+
+    town = grid_town()
+    extra = gpd.GeoDataFrame({"road_id": ["X"], "road_class": ["residential"],
+                              "speed_kmh": [30.0], "oneway": [0]},
+                             geometry=[shapely.LineString([(651_500, 6_600_000),
+                                                           (651_500, 6_600_300)])], crs=2154)
+    roads = conform(gpd.GeoDataFrame(pd.concat([town.roads, extra], ignore_index=True),
+                                     crs=2154), "roads")
     with pytest.raises(JumeauError) as err:
-        run(town, inputs={"flood.roads_cut": cut})
+        run(town.replace(roads=roads), sites={"unloading": (651_510.0, 6_600_100.0)})
     assert err.value.field == "sites.unloading"
