@@ -166,10 +166,10 @@ class Rounds(_Model):
     plan: TableRef | list[dict] | None = Field(
         None, description="With method 'plan': a CSV file (or rows) with columns truck, "
         "road_id, order.")
-    time_limit_s: float = Field(60.0, gt=0, le=3600, description="Optimiser time limit "
+    time_limit_s: float = Field(300.0, gt=0, le=3600, description="Optimiser time limit "
                                 "(a safety net: the iteration budget ends runs first).")
     max_iterations: int | None = Field(
-        2000, gt=0, description="Optimiser iterations: a fixed budget makes runs identical "
+        1500, gt=0, description="Optimiser iterations: a fixed budget makes runs identical "
         "for a seed on any machine; None: run until the time limit.")
     max_access_m: float = Field(300.0, gt=0, description="A depot or unloading site further "
                                 "than this from any drivable road is an error.")

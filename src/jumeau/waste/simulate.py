@@ -381,6 +381,12 @@ def _plan(model: RoundsModel, params: WasteParams, points: CollectionPoints, seg
         sol = solve_routing(problem, time_limit_s=rounds.time_limit_s, seed=seed,
                             max_iterations=rounds.max_iterations)
         routes = tuple(model.planned([list(t) for t in r.trips]) for r in sol.routes)
+        if rounds.max_iterations is None or sol.iterations < rounds.max_iterations:
+            notes.append(Text("optimisation arrêtée par la limite de temps ({s:g} s, {i} "
+                              "itérations) : un autre lancement peut donner d'autres tournées",
+                              "optimisation stopped by the time limit ({s:g} s, {i} "
+                              "iterations): another run may give other rounds").format(
+                s=rounds.time_limit_s, i=sol.iterations))
         planned = {int(model.client_point[c]) for r in routes for c in r.clients}
         left = [p for p in set(model.client_point.tolist()) if p not in planned]
         for p in left:
