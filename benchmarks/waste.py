@@ -19,7 +19,7 @@ import numpy as np
 import shapely
 
 
-def big_town(n_side: int = 23, houses_per_block: int = 14):
+def big_town(n_side: int = 20, houses_per_block: int = 14):
     """A square street grid (blocks of 150 m) with houses along every east-west street:
     about ``n_side² × houses_per_block`` stops, a depot and an unloading site."""
     from jumeau.territory.model import Territory
@@ -104,15 +104,15 @@ def timed(territory, params) -> dict:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--time-limit", type=float, default=60.0)
-    parser.add_argument("--iterations", type=int, default=2000)
+    parser.add_argument("--time-limit", type=float, default=120.0)
+    parser.add_argument("--iterations", type=int, default=1500)
     args = parser.parse_args(argv)
     from jumeau.scenario.runner import load_territory
     from jumeau.waste.params import WasteParams
 
     rounds = {"time_limit_s": args.time_limit, "max_iterations": args.iterations}
     cases = [("demo commune", load_territory("demo"), {"rounds": rounds}),
-             ("2,000 stops", big_town(), {"rounds": rounds, "fleet": {"trucks": 4}})]
+             ("2,000 stops", big_town(), {"rounds": rounds, "fleet": {"trucks": 10}})]
     for name, territory, params in cases:
         r = timed(territory, WasteParams.model_validate(params))
         ind = r["indicators"]
