@@ -92,7 +92,7 @@ def read_cvrp(path: str | Path) -> RoutingInstance:
     path = Path(path)
     try:
         inst = vrplib.read_instance(str(path), compute_edge_weights=False)
-    except Exception as exc:  # vrplib raises plain exceptions on malformed files
+    except Exception as exc:  # noqa: BLE001 - vrplib raises plain exceptions on bad files
         raise JumeauError(Text("instance CVRPLIB illisible : {e}", "unreadable CVRPLIB "
                                "instance: {e}").format(e=exc), path=path,
                           fix=Text("vérifiez le format VRPLIB du fichier",
@@ -122,7 +122,7 @@ def _cvrp_best_known(path: Path, comment: str) -> tuple[float | None, str]:
         cost = _sol_cost(sol)
         if cost is not None:
             return cost, sol.name
-    m = re.search(r"(?:optimal|best)\s*(?:value)?\s*[:=]?\s*(\d+(?:\.\d+)?)", comment, re.I)
+    m = re.search(r"(?:optimal|best)\s*(?:value)?\s*[:=]?\s*(\d+(?:\.\d+)?)", comment, re.IGNORECASE)
     if m:
         return float(m.group(1)), "COMMENT"
     return None, ""
@@ -130,7 +130,7 @@ def _cvrp_best_known(path: Path, comment: str) -> tuple[float | None, str]:
 
 def _sol_cost(sol: Path) -> float | None:
     text = sol.read_text(encoding="utf-8", errors="replace")
-    m = re.search(r"^\s*cost\s*:?\s*(\d+(?:\.\d+)?)", text, re.I | re.M)
+    m = re.search(r"^\s*cost\s*:?\s*(\d+(?:\.\d+)?)", text, re.IGNORECASE | re.MULTILINE)
     if m:
         return float(m.group(1))
     lone = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*", text)
@@ -138,7 +138,7 @@ def _sol_cost(sol: Path) -> float | None:
 
 
 _EDGE = re.compile(r"\(\s*(\d+)\s*,\s*(\d+)\s*\)\s*coste\s+(\d+(?:\.\d+)?)"
-                   r"(?:\s+demanda\s+(\d+(?:\.\d+)?))?", re.I)
+                   r"(?:\s+demanda\s+(\d+(?:\.\d+)?))?", re.IGNORECASE)
 
 
 def read_carp(path: str | Path) -> RoutingInstance:
@@ -150,7 +150,7 @@ def read_carp(path: str | Path) -> RoutingInstance:
     """
     path = Path(path)
     text = path.read_text(encoding="latin-1")
-    header = dict(re.findall(r"^\s*([A-Z_]+)\s*:\s*(.*?)\s*$", text, re.M))
+    header = dict(re.findall(r"^\s*([A-Z_]+)\s*:\s*(.*?)\s*$", text, re.MULTILINE))
 
     def number(key: str) -> int:
         if key not in header or not re.fullmatch(r"\d+", header[key].split()[0] if

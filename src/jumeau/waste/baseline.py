@@ -56,7 +56,7 @@ def nearest_neighbour_trips(model: RoundsModel, clients: Sequence[int], *,
     Of the clients serving one point (both directions of a street) only the nearer is
     visited.
     """
-    left = np.asarray(sorted(set(int(c) for c in clients)), dtype=np.int64)
+    left = np.asarray(sorted({int(c) for c in clients}), dtype=np.int64)
     points_left = {int(model.client_point[c]) for c in left}
     trips: list[list[int]] = [[]]
     loc, kg, lt = start, 0.0, 0.0

@@ -19,8 +19,8 @@ from jumeau.progress import report
 from jumeau.territory.model import Territory
 from jumeau.waste import baseline
 from jumeau.waste.day import DayOutcome, DayRandomness, simulate_day
-from jumeau.waste.indicators import assemble, clock
 from jumeau.waste.demand import CollectionPoints, collection_points
+from jumeau.waste.indicators import assemble, clock
 from jumeau.waste.network import (
     Placement,
     leg_paths,
@@ -166,7 +166,7 @@ def simulate(territory: Territory, params: WasteParams, *, seed: int = 0,
         the flood made impassable, with their ``road_id``) are removed.
     """
     notes: list[Text] = []
-    fleet, costs, svc, dem = params.fleet, params.costs, params.service, params.demand
+    fleet, svc, dem = params.fleet, params.service, params.demand
     depot_xy = _site(territory, params.sites.depot, "waste_depot", "sites.depot")
     unload_xy = _site(territory, params.sites.unloading, "waste_unloading", "sites.unloading")
     cut = removed_roads(territory, inputs)
