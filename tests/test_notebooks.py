@@ -76,6 +76,18 @@ def _canicule(ns: dict, tmp: Path) -> None:
     assert (tmp / "out" / "atelier-canicule" / "canicule" / "comparaison" / "map.html").is_file()
 
 
+def _collecte(ns: dict, tmp: Path) -> None:
+    """Optimised rounds drive less than today's sectors with the same trucks; one truck
+    less leaves waste or overtime; the comparison is written."""
+    waste = {n: r.results["waste"].indicators() for n, r in ns["collecte"].variants.items()}
+    assert waste["optimisees"]["distance_km"] < waste["aujourd-hui"]["distance_km"]
+    one = waste["un-camion-de-moins"]
+    assert one["trucks_used"] == 1
+    assert one["tonnes_missed"] > 0 or one["overtime_h"] > 0
+    assert (tmp / "out" / "atelier" / "collecte" / "comparaison" / "map.html").is_file()
+
+
 #: What each notebook must have shown (its namespace after the last cell, the folder).
 CHECKS = {"atelier-crue": _crue, "atelier-projet": _projet,
-          "atelier-mes-donnees": _mes_donnees, "atelier-canicule": _canicule}
+          "atelier-mes-donnees": _mes_donnees, "atelier-canicule": _canicule,
+          "atelier-collecte": _collecte}
