@@ -48,12 +48,9 @@ def _register() -> None:
 
     app.add_typer(territory.app, name="territory")
     app.add_typer(data.app, name="data")
-    for module in ("run", "validate", "demo"):
-        try:
-            mod = __import__(f"jumeau.cli.{module}", fromlist=["register"])
-        except ModuleNotFoundError:
-            continue
-        mod.register(app)
+    for module in ("run", "compare", "validate", "demo"):
+        # A command module that fails to import is a bug to see, never a missing command.
+        __import__(f"jumeau.cli.{module}", fromlist=["register"]).register(app)
 
 
 _register()
