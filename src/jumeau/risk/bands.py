@@ -78,6 +78,10 @@ def percentiles(values, *, levels: Sequence[float] = LEVELS) -> Band:
     (1.2, 3.0, 4.8)
     """
     v = np.asarray(values, dtype=float)
+    if v.size == 0:  # no member, or no feature: nothing to rank
+        empty = np.full(v.shape[1:], np.nan)
+        return Band(float("nan") if v.ndim == 1 else empty, float("nan") if v.ndim == 1
+                    else empty, float("nan") if v.ndim == 1 else empty, 0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices give NaN
         lo, mid, hi = np.nanpercentile(v, list(levels), axis=0)

@@ -84,7 +84,7 @@ class Engine:
     workers: int | None = None
     scheduler: str | None = None
     memory_limit_bytes: int | None = None
-    connect_timeout_s: float = 10.0
+    connect_timeout_s: float = 5.0
 
     def scheduler_address(self) -> str | None:
         """The scheduler to use, from the setting or ``JUMEAU_SCHEDULER``."""
