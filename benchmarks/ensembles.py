@@ -28,11 +28,11 @@ import os
 
 os.environ["NUMBA_NUM_THREADS"] = "1"  # before numba is imported: serial = one thread
 
-import argparse  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import time
+from pathlib import Path
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 
