@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -29,4 +28,19 @@ def test_notebook_runs(path, tmp_path, monkeypatch):
         if "parameters" in cell["metadata"].get("tags", []):
             namespace.update(OVERRIDES)
     assert ran >= 5
-    assert os.path.exists(tmp_path / "out" / "atelier" / "crue-centennale-mur" / "map.html")
+    check = CHECKS.get(path.stem)
+    assert check is not None, f"{path.name}: say in CHECKS what the notebook must show"
+    check(namespace, tmp_path)
+
+
+def _crue(ns: dict, tmp: Path) -> None:
+    """The wall protects buildings; the comparison map and report were written."""
+    delta = ns["crue"].summary()["delta"]["avec-mur"]
+    assert delta["flooded_buildings"] < 0 and delta["damage_eur"] < 0
+    folder = tmp / "out" / "atelier" / "crue-centennale-mur" / "comparaison"
+    assert (folder / "map.html").is_file() and (folder / "report.html").is_file()
+    assert "srcdoc" in ns["crue"].page("map.html")._repr_html_()
+
+
+#: What each notebook must have shown (its namespace after the last cell, the folder).
+CHECKS = {"atelier-crue": _crue}

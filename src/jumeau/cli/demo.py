@@ -19,7 +19,7 @@ def demo(out: Out = None, lang: Lang = None, tiles: Tiles = False,
     from jumeau.io.demo import scenarios_path
     from jumeau.io.outputs import write_text_atomic
     from jumeau.maps.index import index_page
-    from jumeau.scenario.runner import run
+    from jumeau.scenario.runner import run, sharing_results
     from jumeau.scenario.spec import read_scenario
 
     apply_lang(lang)
@@ -34,7 +34,8 @@ def demo(out: Out = None, lang: Lang = None, tiles: Tiles = False,
                               "--risk (or jumeau run)").format(n=s.name))
     scenarios = [s for s in scenarios if risk or s.risk is None]
     done = []
-    with console.progress_bar(len(scenarios), Text("Scénarios", "Scenarios")) as advance:
+    with console.progress_bar(len(scenarios), Text("Scénarios", "Scenarios")) as advance, \
+            sharing_results():
         for scenario in scenarios:
             console.detail(scenario.name)
             result = run(scenario, out_dir=root / scenario.name, tiles=tiles,

@@ -48,7 +48,7 @@ def _register() -> None:
 
     app.add_typer(territory.app, name="territory")
     app.add_typer(data.app, name="data")
-    for module in ("run", "compare", "validate", "demo"):
+    for module in ("run", "compare", "validate", "demo", "kinds"):
         # A command module that fails to import is a bug to see, never a missing command.
         __import__(f"jumeau.cli.{module}", fromlist=["register"]).register(app)
 

@@ -4,10 +4,11 @@ critical facilities."""
 from __future__ import annotations
 
 from jumeau.i18n import Text
-from jumeau.maps.builder import MapBuilder
 from jumeau.maps.basemap import FACILITY_LABELS, HAZARD_CLASSES
+from jumeau.maps.builder import MapBuilder
 from jumeau.maps.styles import Field, Style
 from jumeau.territory.schema import LABELS
+
 
 def draw(builder: MapBuilder, result, territory, kind, lang: str) -> None:
     """Add the exposure layers for the headline scenario (other scenarios hidden)."""

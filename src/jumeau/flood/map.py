@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from jumeau.i18n import Text, number_text
-from jumeau.maps.builder import MapBuilder
 from jumeau.maps.basemap import FACILITY_LABELS
+from jumeau.maps.builder import MapBuilder
 from jumeau.maps.palettes import HAZARD, blues, ylorrd
 from jumeau.maps.styles import Categorical, Field, Graduated, Style
 from jumeau.territory.schema import LABELS

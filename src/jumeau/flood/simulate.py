@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd

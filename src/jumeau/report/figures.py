@@ -13,12 +13,12 @@ import matplotlib
 
 matplotlib.use("Agg")  # no screen: files only
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib import colors as mcolors  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib import colors as mcolors
 
-from jumeau.territory.model import Territory  # noqa: E402
-from jumeau.territory.terrain import Terrain  # noqa: E402
+from jumeau.territory.model import Territory
+from jumeau.territory.terrain import Terrain
 
 #: Longest side of a grid drawn in a report (coarser grids are subsampled).
 MAX_CELLS = 900

@@ -189,7 +189,7 @@ def _district_tables(runs: list, names: list[str], lang: str, districts) -> str:
     first sum, per run (and the change, for two runs)."""
     html = []
     first = runs[0]
-    for kind_name, result in first.results.items():
+    for kind_name in first.results:
         kind = kinds_module.get(kind_name)
         for out in kind.outputs_of("layer"):
             sums = out.sum_columns()

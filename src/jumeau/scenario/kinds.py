@@ -271,3 +271,25 @@ def reset() -> None:
     """Forget what was discovered (tests that install or break a plugin)."""
     _kinds.cache_clear()
     _measures.cache_clear()
+
+
+def markdown(lang: str = "en") -> str:
+    """Every installed kind's outputs as a Markdown list (the README's reference list)."""
+    better = {"lower": {"en": "lower is better", "fr": "plus bas = mieux"},
+              "higher": {"en": "higher is better", "fr": "plus haut = mieux"}}
+    plural = {"indicator": ("indicators", "indicateurs"), "grid": ("grids", "grilles"),
+              "layer": ("layers", "couches"), "table": ("tables", "tableaux"),
+              "series": ("series", "séries")}
+    lines = []
+    for name, kind in sorted(kinds().items()):
+        lines.append(f"- **`{name}`** — {kind.title.render(lang)}")
+        for type_, words in plural.items():
+            outs = kind.outputs_of(type_)
+            if not outs:
+                continue
+            lines.append(f"  - {words[0] if lang == 'en' else words[1]}:")
+            for o in outs:
+                unit = f" ({o.unit})" if o.unit else ""
+                way = f" — {better[o.better][lang]}" if o.better else ""
+                lines.append(f"    - `{o.name}`{unit}: {o.doc}{way}")
+    return "\n".join(lines) + "\n"

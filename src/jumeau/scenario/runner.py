@@ -7,8 +7,9 @@ copy), :func:`simulate` (kinds in dependency order, each handed the outputs it u
 :func:`write_outputs`. :func:`run` chains them.
 
 Results are keyed by (variant, kind). Identical work — the same territory, measures,
-parameters and seed — is done once per process (the demo's 100-year flood is also the
-baseline of the wall scenario).
+parameters and seed — is done once per run, and once across runs inside
+:func:`sharing_results` (``jumeau demo``: the 100-year flood is also the baseline of the
+wall scenario).
 """
 
 from __future__ import annotations
@@ -33,9 +34,21 @@ from jumeau.scenario.spec import Scenario, Variant
 from jumeau.territory.model import Territory
 
 _TERRITORIES: dict[tuple, Territory] = {}
-#: Results of identical work (key: territory, measures, kind, parameters, seed, inputs).
-_RESULTS: OrderedDict[str, Result] = OrderedDict()
+#: Results shared across runs inside :func:`sharing_results` (key: territory, measures,
+#: kind, parameters, seed, inputs).
+_SHARED: OrderedDict[str, Result] | None = None
 _RESULTS_KEPT = 12
+
+
+@contextlib.contextmanager
+def sharing_results():
+    """Inside the block, runs reuse the results of identical work done by earlier runs."""
+    global _SHARED
+    previous, _SHARED = _SHARED, OrderedDict()
+    try:
+        yield
+    finally:
+        _SHARED = previous
 
 
 @dataclass(frozen=True)
@@ -121,6 +134,38 @@ class RunOutput:
         """The baseline's indicators, ``{name: value}``."""
         return self.baseline.indicators()
 
+    def table(self, lang: str | None = None):
+        """The indicators as a table: one column per variant and, with variants, the
+        change of each against the baseline (a pandas DataFrame, for notebooks)."""
+        import pandas as pd
+
+        lang = lang or current_language()
+        rows = {}
+        for name, v in self.variants.items():
+            for _, ind in v.indicator_list():
+                label = ind.label.render(lang) + (f" ({ind.unit})" if ind.unit else "")
+                rows.setdefault(label, {})[name] = ind.value
+        frame = pd.DataFrame.from_dict(rows, orient="index")[list(self.variants)]
+        if self.comparison is not None:
+            word = Text("écart", "change").render(lang)
+            for name in self.comparison.variants:
+                frame[f"{word} {name}"] = frame[name] - frame[self.scenario.baseline]
+        return frame
+
+    def page(self, name: str = "map.html", variant: str | None = None) -> HtmlPage:
+        """A written page (``map.html``, ``report.html``) to show in a notebook: the
+        comparison's when there are variants, else the run's (or a variant's)."""
+        from jumeau.scenario.spec import COMPARISON_DIR
+
+        if self.out_dir is None:
+            raise ValueError("this run wrote no files (run(..., write=True))")
+        folder = self.out_dir
+        if variant is not None:
+            folder = folder / variant
+        elif self.comparison is not None:
+            folder = folder / COMPARISON_DIR
+        return HtmlPage(folder / name)
+
     def summary(self) -> dict:
         """What ``jumeau run --json`` prints."""
         if not self.scenario.has_variants:
@@ -132,6 +177,21 @@ class RunOutput:
         if self.risk is not None:
             out["risk"] = self.risk.summary()
         return out
+
+
+@dataclass(frozen=True)
+class HtmlPage:
+    """A self-contained page written by a run, shown inline by Jupyter."""
+
+    path: Path
+    height_px: int = 620
+
+    def _repr_html_(self) -> str:
+        import html
+
+        text = Path(self.path).read_text(encoding="utf-8")
+        return (f'<iframe srcdoc="{html.escape(text, quote=True)}" style="width:100%;'
+                f'height:{self.height_px}px;border:1px solid #ccc"></iframe>')
 
 
 def output_keys(kind_names: list[str]) -> dict[tuple[str, str], str]:
@@ -174,9 +234,10 @@ def load_territory(source: str | Path, progress=None) -> Territory:
 
 
 def clear_cache() -> None:
-    """Forget loaded territories and computed results."""
+    """Forget loaded territories (and results shared by :func:`sharing_results`)."""
     _TERRITORIES.clear()
-    _RESULTS.clear()
+    if _SHARED is not None:
+        _SHARED.clear()
 
 
 def check_needs(scenario: Scenario, territory: Territory) -> None:
@@ -217,7 +278,8 @@ def _output_value(result: Result, producer: str, name: str):
 
 
 def simulate(territory: Territory, scenario: Scenario, variant: str | None = None,
-             progress=None, *, territory_key: str = "") -> dict[str, Result]:
+             progress=None, *, territory_key: str = "",
+             cache: OrderedDict | None = None) -> dict[str, Result]:
     """Run a variant's simulations in dependency order, each with its derived seed and
     the outputs of the kinds it uses.
 
@@ -238,9 +300,9 @@ def simulate(territory: Territory, scenario: Scenario, variant: str | None = Non
                    [keys[u.split(".")[0]] for u in v.uses.get(name, ())]) if territory_key \
             else ""
         keys[name] = key
-        if key and key in _RESULTS:
-            _RESULTS.move_to_end(key)
-            results[name] = _RESULTS[key]
+        if key and cache is not None and key in cache:
+            cache.move_to_end(key)
+            results[name] = cache[key]
             continue
         if progress:
             progress(name, None)
@@ -251,10 +313,10 @@ def simulate(territory: Territory, scenario: Scenario, variant: str | None = Non
                 results[name] = kind.simulate(territory, params, seed=seed, inputs=inputs)
         except JumeauError as err:
             raise scenario.locate(err, v.name) from None
-        if key:
-            _RESULTS[key] = results[name]
-            while len(_RESULTS) > _RESULTS_KEPT:
-                _RESULTS.popitem(last=False)
+        if key and cache is not None:
+            cache[key] = results[name]
+            while len(cache) > _RESULTS_KEPT:
+                cache.popitem(last=False)
     return results
 
 
@@ -269,6 +331,7 @@ def run_variants(scenario: Scenario, *, progress=None) -> dict[str, VariantRun]:
     all_kinds = list(dict.fromkeys(k for v in scenario.variants.values()
                                    for k in v.simulations))
     keys = output_keys(all_kinds)
+    cache = _SHARED if _SHARED is not None else OrderedDict()
     for name, v in scenario.variants.items():
         territory = apply_measures(base, scenario, name)
         measures_key = [m.model_dump(mode="json") for m, _ in v.measures]
@@ -283,7 +346,7 @@ def run_variants(scenario: Scenario, *, progress=None) -> dict[str, VariantRun]:
                     v=prefix, k=kind, p=round(100 * done)))
 
         results = simulate(territory, scenario, name, progress=listen,
-                           territory_key=territory_key)
+                           territory_key=territory_key, cache=cache)
         runs[name] = VariantRun(name=name, territory=territory, results=results, keys=keys)
     return runs
 
@@ -294,7 +357,6 @@ def write_outputs(out_dir: Path, scenario: Scenario, runs: dict[str, VariantRun]
     """Write every variant's files (``<variant>/`` when the file has variants), the
     comparison (``comparaison/``) and the reports — all or nothing."""
     from jumeau.io import outputs
-
     from jumeau.maps.scenario import comparison_map, scenario_map
     from jumeau.report import comparison_report, variant_report
 

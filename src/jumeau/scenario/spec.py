@@ -180,14 +180,19 @@ class Scenario(BaseModel):
         data["measures"] = [m.model_dump(mode="json") for m, _ in v.measures]
         data["simulate"] = {k: p.model_dump(mode="json") for k, p in v.simulations.items()}
         for k, used in v.uses.items():
-            data["simulate"][k]["uses"] = list(used)
+            if used:
+                data["simulate"][k]["uses"] = list(used)
         return data
 
 
-def read_scenario(path: str | Path, *, seed: int | None = None) -> Scenario:
+def read_scenario(path: str | Path, *, seed: int | None = None,
+                  overrides: dict | None = None) -> Scenario:
     """Read and validate a scenario file; ``seed`` overrides the file's.
 
-    Files named in parameters are read here, once (:mod:`jumeau.io.references`).
+    ``overrides`` is deep-merged into the file's content before validation (a notebook
+    shortening a flood for every variant: ``{"simulate": {"flood": {"duration_h": 1}}}``,
+    or changing a variant's measures). Files named in parameters are read here, once
+    (:mod:`jumeau.io.references`).
 
     Raises
     ------
@@ -200,6 +205,8 @@ def read_scenario(path: str | Path, *, seed: int | None = None) -> Scenario:
         raise JumeauError(Text("un scénario doit être un dictionnaire YAML (name:, simulate: …)",
                                "a scenario must be a YAML mapping (name:, simulate: …)"),
                           path=path)
+    if overrides:
+        data = deep_merge(data, overrides)
     from jumeau.scenario.risk_spec import split
 
     data, risk = split(data, lines, path)  # events, uncertain, members, costs (issue 12)
