@@ -11,7 +11,9 @@ from jumeau.cli.options import Lang, Out, Tiles, apply_lang
 from jumeau.i18n import Text, current_language
 
 
-def demo(out: Out = None, lang: Lang = None, tiles: Tiles = False) -> None:
+def demo(out: Out = None, lang: Lang = None, tiles: Tiles = False,
+         risk: bool = typer.Option(False, "--risk", help="Lance aussi les scénarios de "
+                                   "risque (plusieurs crues × tirages : longs).")) -> None:
     """Lance tous les scénarios prêts sur le territoire de démonstration et écrit
     out/demo/index.html, qui relie leurs cartes et leurs rapports."""
     from jumeau.io.demo import scenarios_path
@@ -25,6 +27,12 @@ def demo(out: Out = None, lang: Lang = None, tiles: Tiles = False) -> None:
     files = sorted(scenarios_path().glob("*.yaml"))
     scenarios = [read_scenario(f) for f in files]        # all validated before any work
     scenarios = [s for s in scenarios if s.spec.territory == "demo"]
+    for s in scenarios:
+        if s.risk is not None and not risk:  # many runs each: only when asked (issue 12)
+            console.info(Text("  {n} : calcul de risque long, lancé seulement avec --risk "
+                              "(ou jumeau run)", "  {n}: long risk computation, run only with "
+                              "--risk (or jumeau run)").format(n=s.name))
+    scenarios = [s for s in scenarios if risk or s.risk is None]
     done = []
     with console.progress_bar(len(scenarios), Text("Scénarios", "Scenarios")) as advance, \
             sharing_results():

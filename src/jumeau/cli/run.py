@@ -21,15 +21,25 @@ def run(
                                                          "la sortie standard.")] = False,
     lang: Lang = None,
     tiles: Tiles = False,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Ordonnanceur Dask existant (tcp://hôte:8786) pour les calculs "
+                            "multiples (crues, tirages) ; défaut : $JUMEAU_SCHEDULER, sinon "
+                            "les cœurs de cette machine.")] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=1, help="Processus de calcul locaux pour les calculs multiples "
+                                 "(1 : en série ; défaut : un par cœur).")] = None,
 ) -> None:
     """Lance un scénario : carte, indicateurs et couches dans out/<nom>/."""
+    from jumeau.scenario.engine import Engine
     from jumeau.scenario.runner import run as run_scenario
     from jumeau.scenario.spec import read_scenario
 
     apply_lang(lang)
     scenario = read_scenario(spec, seed=seed)
+    engine = Engine(workers=workers, scheduler=scheduler)
     with console.status(Text("Scénario « {n} »", "Scenario '{n}'").format(n=scenario.name)) as up:
-        result = run_scenario(scenario, out_dir=out, tiles=tiles, progress=lambda m: up(str(m)))
+        result = run_scenario(scenario, out_dir=out, tiles=tiles, progress=lambda m: up(str(m)),
+                              engine=engine)
     if as_json:
         console.stdout_write(json.dumps(result.summary(), ensure_ascii=False) + "\n")
         return

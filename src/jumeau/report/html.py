@@ -240,7 +240,7 @@ def _district_tables(runs: list, names: list[str], lang: str, districts) -> str:
 
 
 def variant_report(scenario, run, *, lang: str,
-                   sources: list[tuple[str, str, str]] = ()) -> str:
+                   sources: list[tuple[str, str, str]] = (), extra: str = "") -> str:
     """The report of one run (one variant)."""
     title = scenario.spec.title or scenario.name
     districts = district_grid(run.territory)
@@ -257,7 +257,7 @@ def variant_report(scenario, run, *, lang: str,
     body = (f'<p class="kicker">{_r(T["report"], lang)} — {escape(run.territory.name)}</p>'
             f"<h1>{escape(title)}</h1>{sub}"
             f"<section><h2>{_r(T['headline'], lang)}</h2><div class=cards>{cards}</div></section>"
-            f"<section><h2>{_r(T['map'], lang)}</h2><figure>{_png(image, label)}"
+            f"{extra}<section><h2>{_r(T['map'], lang)}</h2><figure>{_png(image, label)}"
             f"<figcaption>{escape(label)}</figcaption></figure>"
             f'<p><a href="map.html">{_r(T["open_map"], lang)}</a></p></section>'
             + _district_tables([run], [run.name], lang, districts)
@@ -298,8 +298,10 @@ def _series_section(runs: list, names: list[str], lang: str) -> str:
 
 
 def comparison_report(scenario, runs, comparison, *, lang: str,
-                      sources: list[tuple[str, str, str]] = ()) -> str:
-    """The report comparing every variant with the baseline."""
+                      sources: list[tuple[str, str, str]] = (), extra: str = "") -> str:
+    """The report comparing every variant with the baseline; ``extra`` (HTML sections,
+    e.g. the risk and cost–benefit of :mod:`jumeau.report.risk`) follows the headline
+    numbers."""
     title = scenario.spec.title or scenario.name
     base = runs[comparison.baseline]
     districts = district_grid(base.territory)
@@ -329,6 +331,7 @@ def comparison_report(scenario, runs, comparison, *, lang: str,
         parts.append(f"<section><h2>{_r(T['headline'], lang)}</h2><table><thead><tr>"
                      f"<th>{_r(T['indicator'], lang)}</th>{head}</tr></thead>"
                      f"{''.join(body)}</table></section>")
+        parts.append(extra)
         grid = next((g for g in first.grids if np.isfinite(g.difference).any()
                      and np.nanmax(np.abs(g.difference)) > 0), None)
         if grid is not None:

@@ -114,6 +114,8 @@ class RunOutput:
     comparison: object | None
     out_dir: Path | None
     files: tuple[str, ...]
+    #: Risk figures over events and members (:mod:`jumeau.scenario.risk_runner`), if any.
+    risk: object | None = None
 
     @property
     def baseline(self) -> VariantRun:
@@ -167,10 +169,14 @@ class RunOutput:
     def summary(self) -> dict:
         """What ``jumeau run --json`` prints."""
         if not self.scenario.has_variants:
-            return {"scenario": self.scenario.name, "indicators": self.indicators()}
-        return {"scenario": self.scenario.name, "baseline": self.scenario.baseline,
-                "variants": {n: v.indicators() for n, v in self.variants.items()},
-                "delta": self.comparison.delta() if self.comparison else {}}
+            out = {"scenario": self.scenario.name, "indicators": self.indicators()}
+        else:
+            out = {"scenario": self.scenario.name, "baseline": self.scenario.baseline,
+                   "variants": {n: v.indicators() for n, v in self.variants.items()},
+                   "delta": self.comparison.delta() if self.comparison else {}}
+        if self.risk is not None:
+            out["risk"] = self.risk.summary()
+        return out
 
 
 @dataclass(frozen=True)
@@ -346,7 +352,7 @@ def run_variants(scenario: Scenario, *, progress=None) -> dict[str, VariantRun]:
 
 
 def write_outputs(out_dir: Path, scenario: Scenario, runs: dict[str, VariantRun],
-                  comparison, *, lang: str, tiles: bool = False, progress=None
+                  comparison, *, lang: str, tiles: bool = False, progress=None, risk=None
                   ) -> tuple[str, ...]:
     """Write every variant's files (``<variant>/`` when the file has variants), the
     comparison (``comparaison/``) and the reports — all or nothing."""
@@ -358,6 +364,11 @@ def write_outputs(out_dir: Path, scenario: Scenario, runs: dict[str, VariantRun]
     sources = outputs.source_table(
         manifest.resolve_manifest(scenario.territory_source()), next(iter(runs.values()))
         .territory)
+    extra = ""
+    if risk is not None:  # issue 12: the risk section of the reports, risque/
+        from jumeau.report.risk import risk_section
+
+        extra = risk_section(scenario, risk, lang=lang)
     with outputs.staged(out_dir) as stage:
         for name, run_ in runs.items():
             folder = f"{name}/" if scenario.has_variants else ""
@@ -366,21 +377,46 @@ def write_outputs(out_dir: Path, scenario: Scenario, runs: dict[str, VariantRun]
             outputs.write_variant(
                 stage, folder, scenario, run_, lang=lang,
                 map_html=scenario_map(scenario, run_, lang=lang, tiles=tiles),
-                report_html=variant_report(scenario, run_, lang=lang, sources=sources))
+                report_html=variant_report(scenario, run_, lang=lang, sources=sources,
+                                           extra="" if comparison is not None else extra))
+        if risk is not None:
+            from jumeau.io.risk_outputs import write_risk
+            from jumeau.maps.risk import risk_map
+
+            territories = {n: r.territory for n, r in runs.items()}
+            grids = _grids(runs)
+            write_risk(stage, scenario, territories, risk, grids, lang=lang,
+                       map_html=risk_map(scenario, territories, risk, grids, lang=lang,
+                                         tiles=tiles))
         if comparison is not None:
             say(Text("comparaison avec la référence", "comparison with the baseline"))
             outputs.write_comparison(
                 stage, scenario, runs, comparison, lang=lang,
                 map_html=comparison_map(scenario, runs, comparison, lang=lang, tiles=tiles),
                 report_html=comparison_report(scenario, runs, comparison, lang=lang,
-                                              sources=sources))
+                                              sources=sources, extra=extra))
         files = tuple(stage.names)
     return files
 
 
+def _grids(runs: dict[str, VariantRun]) -> dict:
+    """Flat grid name → the terrain it lies on (from the baseline's results)."""
+    run_ = next(iter(runs.values()))
+    out = {}
+    for kind_name, result in run_.results.items():
+        for name, raster in result.rasters().items():
+            out[run_.keys.get((kind_name, name), name)] = raster.grid
+    return out
+
+
 def run(scenario: Scenario, *, out_dir: Path | None = None, lang: str | None = None,
-        tiles: bool = False, progress=None, write: bool = True) -> RunOutput:
-    """Run a validated scenario and write its outputs (default ``out/<name>/``)."""
+        tiles: bool = False, progress=None, write: bool = True, engine=None) -> RunOutput:
+    """Run a validated scenario and write its outputs (default ``out/<name>/``).
+
+    A scenario with events, uncertain inputs or costs also runs every (variant, event,
+    member) through ``engine`` (:class:`jumeau.scenario.engine.Engine`; default: serial
+    for one run, else the machine's cores) and adds the risk figures
+    (:mod:`jumeau.scenario.risk_runner`)."""
     from jumeau.io import outputs
     from jumeau.scenario.compare import compare
 
@@ -391,9 +427,15 @@ def run(scenario: Scenario, *, out_dir: Path | None = None, lang: str | None = N
         outputs.check_target(target)
     runs = run_variants(scenario, progress=progress)
     comparison = compare(runs, scenario.baseline) if scenario.has_variants else None
+    risk = None
+    if scenario.risk is not None:
+        from jumeau.scenario.risk_runner import run_risk
+
+        risk = run_risk(scenario, {n: r.territory for n, r in runs.items()}, engine=engine,
+                        progress=progress)
     files: tuple[str, ...] = ()
     if write:
         files = write_outputs(target, scenario, runs, comparison, lang=lang, tiles=tiles,
-                              progress=progress)
+                              progress=progress, risk=risk)
     return RunOutput(scenario=scenario, variants=runs, comparison=comparison,
-                     out_dir=target, files=files)
+                     out_dir=target, files=files, risk=risk)

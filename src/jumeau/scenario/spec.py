@@ -124,6 +124,8 @@ class Scenario(BaseModel):
     path: Path
     variants: dict[str, Variant]
     lines: dict = {}
+    #: Events, uncertain inputs, members and costs (:mod:`jumeau.scenario.risk_spec`).
+    risk: Any = None
 
     @property
     def name(self) -> str:
@@ -205,6 +207,9 @@ def read_scenario(path: str | Path, *, seed: int | None = None,
                           path=path)
     if overrides:
         data = deep_merge(data, overrides)
+    from jumeau.scenario.risk_spec import split
+
+    data, risk = split(data, lines, path)  # events, uncertain, members, costs (issue 12)
     try:
         spec = ScenarioSpec.model_validate(data)
     except ValidationError as exc:
@@ -229,7 +234,7 @@ def read_scenario(path: str | Path, *, seed: int | None = None,
         own = [(item, ("variants", name, "measures", i)) for i, item in
                enumerate(block.measures)]
         variants[name] = _variant(spec, name, block, shared_measures + own, path, lines)
-    return Scenario(spec=spec, path=path, variants=variants, lines=lines)
+    return Scenario(spec=spec, path=path, variants=variants, lines=lines, risk=risk)
 
 
 def _check_variant_name(name: str, seen: list[str], path: Path, lines: Lines) -> None:
