@@ -437,7 +437,7 @@ def estimate_memory_bytes(shape: tuple[int, int], n_snapshots: int = 0,
     Examples
     --------
     >>> estimate_memory_bytes((1000, 1000), n_snapshots=10) // 1_000_000
-    209
+    113
     """
     ny, nx = int(shape[0]), int(shape[1])
     cells = ny * nx
@@ -951,12 +951,11 @@ def _drained_m(lost_m: NDArray, drainage_mm_h: NDArray, loss_ms: NDArray,
                rows_per_block: int = 256) -> float:
     """Depth drained, summed over the cells: the depth each cell lost, shared by rate
     (infiltration and drainage worked on the same water), a block of rows at a time."""
-    drainage = np.broadcast_to(drainage_mm_h * _MM_H_TO_M_S, lost_m.shape) \
-        if drainage_mm_h.ndim == 0 else drainage_mm_h
+    drainage = np.broadcast_to(drainage_mm_h, lost_m.shape)
     total = 0.0
     for start in range(0, lost_m.shape[0], rows_per_block):
         rows = slice(start, start + rows_per_block)
-        rate = drainage[rows] * _MM_H_TO_M_S if drainage_mm_h.ndim else drainage[rows]
+        rate = drainage[rows] * _MM_H_TO_M_S
         share = np.divide(rate, loss_ms[rows], out=np.zeros_like(rate),
                           where=loss_ms[rows] > 0)
         total += float(np.sum(lost_m[rows] * share))
