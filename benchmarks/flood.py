@@ -269,13 +269,16 @@ def section_memory(cells: int = 2000, duration_s: float = 600.0) -> None:
 def section_demo_runs() -> None:
     """``jumeau demo`` twice, in fresh processes: empty numba cache, then warm."""
     print("\n== `jumeau demo`, first run with an empty numba cache, then a second run")
+    # the command installed next to this interpreter (the venv's), else the one on PATH
+    beside = os.path.join(os.path.dirname(sys.executable), "jumeau")
+    command = beside if os.path.exists(beside) else "jumeau"
     with tempfile.TemporaryDirectory(prefix="jumeau-numba-") as cache, \
             tempfile.TemporaryDirectory(prefix="jumeau-demo-") as out:
         env = dict(os.environ, NUMBA_CACHE_DIR=cache)
         for label in ("first (empty cache)", "second (warm cache)"):
             folder = os.path.join(out, label.split()[0])
             started = time.perf_counter()
-            done = subprocess.run(["jumeau", "demo", "--out", folder], env=env,
+            done = subprocess.run([command, "demo", "--out", folder], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                   text=True, check=False)
             wall = time.perf_counter() - started
