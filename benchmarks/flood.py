@@ -11,10 +11,19 @@ own default α, smaller for stability in deep channels, hence more steps.
 Section 2 times the demo commune's 100-year flood (``scenarios/crue-centennale.yaml``):
 the whole simulation, from the loaded territory to the impacts, and the solver's loop.
 
+Section 3 measures the peak memory of a run on 2,000 × 2,000 cells (the dam break,
+scaled up, 10 minutes simulated, no snapshots): the largest memory numpy held during
+``solve_flood`` (``tracemalloc``), beyond the inputs the caller made, per cell.
+
+``--demo`` times ``jumeau demo`` twice in a row in fresh processes, the first with an
+empty numba cache (a temporary ``NUMBA_CACHE_DIR``), the second with the cache the
+first one filled: the first and second run a newcomer sees.
+
 Run::
 
     OMP_NUM_THREADS=1 python benchmarks/flood.py            # full case
     python benchmarks/flood.py --cells 200 --duration 600   # a quick look
+    python benchmarks/flood.py --demo                       # only the two `jumeau demo` runs
 
 ``OMP_NUM_THREADS=1`` keeps landlab's Cython loops (and any BLAS) on one thread; it
 does not limit numba, whose thread count is jumeau's ``SolverSettings.n_threads``:
@@ -27,13 +36,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
+import tempfile
 import time
+import tracemalloc
 from dataclasses import dataclass
 
 import numpy as np
 
-from jumeau.flood import SolverSettings, solve_flood
+from jumeau.flood import SolverSettings, estimate_memory_bytes, solve_flood
 from jumeau.flood.solver import _thread_count
 
 GRAVITY_MS2 = 9.80665  # landlab's value (scipy.constants.g), used by both models
@@ -226,6 +238,55 @@ def section_demo_flood(scenario: str = "crue-centennale") -> None:
           f"{result.indicators()['flooded_buildings']} flooded buildings")
 
 
+# ============================================================================ section 3
+
+
+def section_memory(cells: int = 2000, duration_s: float = 600.0) -> None:
+    """Peak memory of a run on ``cells`` × ``cells`` cells, per cell."""
+    bed = np.zeros((cells, cells))
+    depth = np.zeros((cells, cells))
+    depth[:, : cells // 25] = 2.0
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    sol = solve_flood(bed, 5.0, duration_s, manning_n=0.03, initial_depth_m=depth,
+                      snapshot_interval_s=None, series_interval_s=duration_s,
+                      settings=SolverSettings(n_threads=1))
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    n = cells * cells
+    results = sum(getattr(sol, name).nbytes for name in (
+        "max_depth_m", "max_velocity_ms", "arrival_time_s", "time_of_max_depth_s"))
+    print(f"\n== 3. peak memory, {cells:,} × {cells:,} cells, {duration_s:g} s simulated, "
+          "one thread")
+    print(f"  peak {peak / 1e6:,.0f} MB = {peak / n:.1f} bytes per cell (goal: under 60), "
+          f"inputs (bed, initial depth) excluded; {results / n:.0f} bytes per cell of it "
+          "are the float64 result grids returned")
+    print(f"  solver's own estimate {estimate_memory_bytes((cells, cells)) / n:.1f} bytes "
+          f"per cell; {sol.n_steps} steps, mass error "
+          f"{sol.mass_balance.relative_error:.1e}")
+
+
+def section_demo_runs() -> None:
+    """``jumeau demo`` twice, in fresh processes: empty numba cache, then warm."""
+    print("\n== `jumeau demo`, first run with an empty numba cache, then a second run")
+    # the command installed next to this interpreter (the venv's), else the one on PATH
+    beside = os.path.join(os.path.dirname(sys.executable), "jumeau")
+    command = beside if os.path.exists(beside) else "jumeau"
+    with tempfile.TemporaryDirectory(prefix="jumeau-numba-") as cache, \
+            tempfile.TemporaryDirectory(prefix="jumeau-demo-") as out:
+        env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+        for label in ("first (empty cache)", "second (warm cache)"):
+            folder = os.path.join(out, label.split()[0])
+            started = time.perf_counter()
+            done = subprocess.run([command, "demo", "--out", folder], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                  text=True, check=False)
+            wall = time.perf_counter() - started
+            status = "" if done.returncode == 0 else (
+                f" (exit {done.returncode}: {done.stderr.strip().splitlines()[-1:]})")
+            print(f"  {label}: {wall:.1f} s{status}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark sections; returns an exit code."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -237,11 +298,20 @@ def main(argv: list[str] | None = None) -> int:
                         help="run the jumeau half only")
     parser.add_argument("--demo-only", action="store_true",
                         help="only time the demo commune's 100-year flood")
+    parser.add_argument("--skip-memory", action="store_true",
+                        help="leave out the 2,000 × 2,000 memory measurement")
+    parser.add_argument("--demo", action="store_true",
+                        help="only time `jumeau demo` twice (empty, then warm numba cache)")
     args = parser.parse_args(argv)
+    if args.demo:
+        section_demo_runs()
+        return 0
     case = DamBreak(cells=args.cells, duration_s=args.duration)
     if not args.demo_only:
         section_dam_break(case, args.skip_landlab)
     section_demo_flood()
+    if not args.demo_only and not args.skip_memory:
+        section_memory()
     return 0
 
 

@@ -271,7 +271,7 @@ def test_too_big_for_memory(tmp_path, tiny_site, capsys, monkeypatch):
     """A run needing more memory than available says so before starting."""
     from jumeau.flood import solver
 
-    monkeypatch.setattr(solver, "available_memory_bytes", lambda: 1_000_000)
+    monkeypatch.setattr(solver, "available_memory_bytes", lambda: 100_000)
     spec = write(tmp_path, flood_yaml(tiny_site))
     assert main(["--lang", "en", "run", str(spec), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err

@@ -417,3 +417,16 @@ def test_drainage_takes_its_capacity_and_is_reported_apart():
     assert abs(balance.relative_error) < 1e-9
     assert "drainage_m3" in balance.as_dict()
 
+
+
+def test_numba_cache_goes_to_the_user_folder_when_the_package_is_read_only(monkeypatch,
+                                                                          tmp_path):
+    """A read-only package folder sends numba's cache to ~/.cache/jumeau/numba; the
+    user's NUMBA_CACHE_DIR or a writable folder leave numba's choice."""
+    from jumeau import _numba_cache
+
+    environ = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    assert _numba_cache.cache_dir_for(tmp_path, environ) is None  # writable
+    monkeypatch.setattr(_numba_cache, "_writable", lambda folder: False)
+    assert _numba_cache.cache_dir_for(tmp_path, environ) == tmp_path / "cache/jumeau/numba"
+    assert _numba_cache.cache_dir_for(tmp_path, environ | {"NUMBA_CACHE_DIR": "x"}) is None

@@ -18,27 +18,47 @@ kernels: the face flow depth ``max(eta) - max(z)`` is then ``inf - inf = NaN``, 
 fails the ``> h_min`` test, so no face of a blocked cell ever carries water, without a
 mask lookup in the hot loop.
 
+Arrays and precision
+--------------------
+The state that carries the physics is float64: depth ``h``, bed ``z``, discharges
+``qx``, ``qy`` and the depth lost per cell (``lost_m``): the mass balance adds up
+millions of small terms and is exact to round-off. What only scales a term or records
+a result is float32: the Manning coefficient (known to two digits), the loss rates
+(rounded to float32 once; the same rounded rates remove the water and share it between
+infiltration and drainage, so the balance stays exact), the face flow depths that serve the speed, and the four
+diagnostics (largest depth rounded up, so it bounds every depth reached; largest squared
+speed; arrival time; time of the largest depth: 1e-7 relative, far below what they are
+read for).
+
+Work arrays (the new discharges before the limiter, the face flow depths, the limiter
+ratios) are not grids: they hold a few rows, ``slot`` arrays saying which row of them
+row ``i`` of the grid uses. On one thread a ring of four rows is enough, because a
+step is one sweep down the rows with a lag of one row per pass (see :func:`_sweep`),
+and the work rows never leave the first-level caches. The memory of a run is then
+about 53 bytes per cell (``solver.estimate_memory_bytes``).
+
 Speed
 -----
 The inner loops run along a row with unsigned column indices (see below), are free of
 branches (selects only) and compiled with ``error_model="numpy"`` (no division-by-zero
-checks), so LLVM vectorises them. Reductions that would need re-associating
-floating-point sums are kept out of them: rain is accounted from its total rate over
-the grid, infiltration per cell, and the largest depth is an integer maximum over the
-bit patterns of non-negative doubles (which order like the doubles). On one thread the
-three passes of a step (faces, outflow limiter, continuity) are fused into one sweep
-down the rows, so each row is still in cache for the next pass.
+checks), so LLVM vectorises them (AVX-512 ``zmm`` code on the machines we measured).
+Reductions that would need re-associating floating-point sums are kept out of them:
+rain is accounted from its total rate over the grid, losses per cell, and the largest
+depth is an integer maximum over the bit patterns of non-negative doubles (which order
+like the doubles).
 
 numba counts the references to the arrays a function is given: an atomic increment
 and decrement per array and call, which together cost more than updating a short
 row. It optimises the counting away only in simple functions that call nothing taking
 arrays. So each loop over a row is such a function, and the code around them is
 written out in :func:`_sweep`, which is called once per step (or per chunk of rows);
-helpers called per row or per face take scalars only. This took the cost of a step
-from about 0.8 µs to 0.2 µs per row of the active region, plus the cells. LLVM, for
-its part, vectorises a loop only when it can check at run time that the arrays it
-writes do not overlap those it reads: each must come in as an argument of the loop's
-function, not as a layer of a stacked array nor as one of two arrays picked per row.
+helpers called per row or per face take scalars only. LLVM, for its part, vectorises
+a loop only when it can check at run time that the arrays it writes do not overlap
+those it reads: each must come in as an argument of the loop's function, not as a
+layer of a stacked array nor as one of two arrays picked per row. Scalars travel in
+two named tuples, :class:`Physics` (the constants of a run) and :class:`Step` (those
+of one step), so every call of :func:`_sweep` has the same types and numba compiles it
+once.
 
 Active region
 -------------
@@ -49,8 +69,10 @@ imposed levels). ``U = W ∪ W' ∪ F`` per row, and the range ``R`` processed i
 is the hull of ``U`` over rows ``i - 1 .. i + 1`` grown by one column each side.
 Including ``W'`` guarantees that a face which carried water in the previous step is
 recomputed (and set back to zero) before it drops out of the region, so faces outside
-the region always hold zero. Empty ranges are ``lo = nx, hi = -1``. While it rains,
-every cell is active.
+the region always hold zero; a face that carries water has both its cells in their
+rows' ranges, so the limiter ratios read from the work rows outside a range (left from
+an earlier row, finite) only ever multiply zero. Empty ranges are ``lo = nx, hi = -1``.
+While it rains, every cell is active.
 
 Determinism
 -----------
@@ -64,8 +86,12 @@ root), so results are bit-for-bit identical whatever the number of threads.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numba import njit, prange
+
+from jumeau import _numba_cache  # noqa: F401  (sets the cache folder first)
 
 _INF = np.inf
 _KW = {"cache": True, "error_model": "numpy"}
@@ -75,8 +101,65 @@ _KW = {"cache": True, "error_model": "numpy"}
 _SLOPE = 0  # outward slope of a free outflow face, 0 elsewhere
 _INFLOW = 1  # unit discharge entering through an inflow face (m²/s), -1 elsewhere
 _BEYOND = 2  # "bed beyond" the face for the θ-weighting: 0 if open (free or inflow), inf
-# Layers of the diagnostics array ``diag[layer, i, j]``
-_MAX_DEPTH, _MAX_SPEED2, _ARRIVAL, _T_MAX = 0, 1, 2, 3
+
+#: Rows of a ring of work rows (see "Arrays and precision"); the ratio ring has two more,
+#: the rows of ones north and south of the grid.
+RING = 4
+#: Work rows a boundary between two chunks of rows keeps, for faces and for ratios (see
+#: :func:`_step_parallel`).
+BOUNDARY_FACE_ROWS = 5
+BOUNDARY_RATIO_ROWS = 6
+
+
+class Physics(NamedTuple):
+    """Constants of a run, as the kernels take them."""
+
+    dx: float
+    """Cell size (m)."""
+    g: float
+    """Gravity (m/s²)."""
+    theta: float
+    """θ of the face discharges."""
+    alpha: float
+    """α of the time step."""
+    h_min: float
+    """Face flow depth below which a face is dry (m)."""
+    froude_max: float
+    """Froude cap (inf: none)."""
+    dt_max: float
+    """Largest time step (s)."""
+    arrival_depth: float
+    """Depth counted as arrived (m)."""
+    velocity_depth: float
+    """Depth below which no speed is recorded (m)."""
+
+
+class Step(NamedTuple):
+    """Scalars of one time step, as the kernels take them."""
+
+    dt: float
+    """Length of the step (s)."""
+    t_new: float
+    """Time at its end (s)."""
+    rain_uniform_ms: float
+    """Rain rate on every open cell when not ``rain_by_cell`` (m/s)."""
+    rain_by_cell: bool
+    """Whether the rain rate is read per cell."""
+    losses_on: bool
+    """Whether some cell loses water (infiltration and drainage)."""
+
+
+class Forcing(NamedTuple):
+    """Scalars of the grid-wide forcings over a segment of the schedule."""
+
+    rain_uniform_ms: float
+    """Rain rate on every open cell when not ``rain_by_cell`` (m/s)."""
+    rain_by_cell: bool
+    """Whether the rain rate is read per cell (``rain_ms``)."""
+    rain_volume_m3s: float
+    """Rain over the whole grid (m³/s; 0: no rain)."""
+    losses_on: bool
+    """Whether some cell loses water."""
 
 
 # --------------------------------------------------------------------------- faces
@@ -108,16 +191,17 @@ def _inv_cbrt(x):
 
 @njit(**_KW)
 def _face_discharge(za, zb, ha, hb, na, nb, q0, q_prev, q_next, open_prev, open_next, dt,
-                    params):
+                    phys):
     """New discharge of one face between cells ``a`` and ``b`` (positive from ``a`` to
     ``b``): de Almeida et al. (2012) eq. 23 with Bates et al. (2010) friction and the
     Froude cap; 0 where the face flow depth is below ``h_min``. Free of branches.
     Returns the discharge and the face flow depth (1 where dry, to divide by)."""
-    dx, g, theta, h_min, froude_max = params[0], params[1], params[2], params[4], params[5]
+    g = phys.g
+    theta = phys.theta
     ea = za + ha
     eb = zb + hb
     h_flow = max(ea, eb) - max(za, zb)
-    wet = h_flow > h_min  # False for NaN: a blocked cell
+    wet = h_flow > phys.h_min  # False for NaN: a blocked cell
     hs = h_flow if wet else 1.0
     # θ-weighting with the collinear neighbour faces; a neighbour that is a wall
     # (blocked cell, closed edge: always zero) is left out of the mean rather than
@@ -125,40 +209,41 @@ def _face_discharge(za, zb, ha, hb, na, nb, q0, q_prev, q_next, open_prev, open_
     share = 0.5 if (open_prev and open_next) else 1.0
     q_theta = theta * q0 + (1.0 - theta) * share * (q_prev + q_next)
     q_theta = q_theta if (open_prev or open_next) else q0
-    n_face = 0.5 * (na + nb)  # arithmetic mean of the two cells
+    n_face = 0.5 * (np.float64(na) + np.float64(nb))  # arithmetic mean of the two cells
     # (q_θ - g h dt ∂η/∂x) / (1 + g dt n² |q| / h^(7/3)), multiplied through by h² so
     # that one division remains
     h2 = hs * hs
-    q = ((q_theta - hs * (eb - ea) * (g * dt / dx)) * h2
+    q = ((q_theta - hs * (eb - ea) * (g * dt / phys.dx)) * h2
          / (h2 + g * dt * n_face * n_face * abs(q0) * _inv_cbrt(hs)))
-    q_cap = froude_max * hs * np.sqrt(g * hs)
+    q_cap = phys.froude_max * hs * np.sqrt(g * hs)
     q = min(max(q, -q_cap), q_cap)
     return (q if wet else 0.0), hs
 
 
 @njit(**_KW)
-def _outflow(q0_out, h_edge, slope_out, n_cell, dt, params):
+def _outflow(q0_out, h_edge, slope_out, n_cell, dt, phys):
     """Outward discharge through a free edge: the momentum equation with the water
     surface slope replaced by the outward slope, so that steady flow tends to the
     Manning normal-depth discharge ``h^(5/3) S^(1/2) / n``; outflow only."""
-    g, h_min, froude_max = params[1], params[4], params[5]
-    if not h_edge > h_min:
+    g = phys.g
+    if not h_edge > phys.h_min:
         return 0.0
+    n_cell = np.float64(n_cell)
     inv_h = 1.0 / h_edge
     friction = g * dt * n_cell * n_cell * abs(q0_out) * _inv_cbrt(h_edge) * inv_h * inv_h
     q = (q0_out + g * h_edge * dt * slope_out) / (1.0 + friction)
-    q_cap = froude_max * h_edge * np.sqrt(g * h_edge)
+    q_cap = phys.froude_max * h_edge * np.sqrt(g * h_edge)
     return min(max(q, 0.0), q_cap)
 
 
 @njit(**_KW)
-def _edge_depth(h_edge, params):
+def _edge_depth(h_edge, phys):
     """Flow depth of an edge face (that of its cell), 1 where it carries nothing."""
-    return h_edge if h_edge > params[4] else 1.0
+    return h_edge if h_edge > phys.h_min else 1.0
 
 
 @njit(**_KW)
-def _edge_face(q_in, slope, q0_out, h_edge, n_cell, dt, params):
+def _edge_face(q_in, slope, q0_out, h_edge, n_cell, dt, phys):
     """Outward discharge of an edge face and its flow depth (1 where it carries
     nothing), from its ``_INFLOW`` and ``_SLOPE`` fields. An inflow face gives its
     inflow (negative), its flow depth being at least the critical depth
@@ -166,63 +251,76 @@ def _edge_face(q_in, slope, q0_out, h_edge, n_cell, dt, params):
     cap allows elsewhere); a free face lets water out (:func:`_outflow`); any other is
     a wall."""
     if q_in > 0.0:
-        critical = 1.0 / _inv_cbrt(q_in * q_in / params[1])
-        return -q_in, _edge_depth(max(h_edge, critical), params)
+        critical = 1.0 / _inv_cbrt(q_in * q_in / phys.g)
+        return -q_in, _edge_depth(max(h_edge, critical), phys)
     if q_in == 0.0:
-        return 0.0, _edge_depth(h_edge, params)
-    q = _outflow(q0_out, h_edge, slope, n_cell, dt, params) if slope > 0.0 else 0.0
-    return q, _edge_depth(h_edge, params)
+        return 0.0, _edge_depth(h_edge, phys)
+    q = _outflow(q0_out, h_edge, slope, n_cell, dt, phys) if slope > 0.0 else 0.0
+    return q, _edge_depth(h_edge, phys)
+
+
+@njit(**_KW)
+def _f32_up(x):
+    """``x >= 0`` as the smallest float32 not below it (float32 rounds to nearest, which
+    may be below): a recorded maximum then bounds every value it saw."""
+    r = np.float32(x)
+    bits = r.view(np.int32)
+    return np.int32(bits + 1).view(np.float32) if np.float64(r) < x else r
 
 
 # --------------------------------------------------------------------------- row loops
 # Simple functions calling nothing that takes arrays, so that numba drops its reference
-# counting (see "Speed" in the module notes).
+# counting (see "Speed" in the module notes). ``s`` is the work row of a grid row.
 
 
 @njit(**_KW)
-def _x_faces(i, a, b, z, h, n, qx, qx_new, hx, dt, params):
-    """Interior x-faces ``a..b`` of row ``i``, with ``2 <= a <= b <= nx - 2`` (their
-    neighbour faces are interior too)."""
+def _x_faces(i, s, a, b, z, h, n, qx, qx_new, hx, dt, phys):
+    """Interior x-faces ``a..b`` of row ``i`` (work row ``s``), with
+    ``2 <= a <= b <= nx - 2`` (their neighbour faces are interior too)."""
     iu = np.uint64(i)
+    su = np.uint64(s)
     for j in range(np.uint64(a), np.uint64(b) + _U1):
-        qx_new[iu, j], hx[iu, j] = _face_discharge(
+        q, hf = _face_discharge(
             z[iu, j - _U1], z[iu, j], h[iu, j - _U1], h[iu, j], n[iu, j - _U1], n[iu, j],
             qx[iu, j], qx[iu, j - _U1], qx[iu, j + _U1], z[iu, j - _U2] < _INF,
-            z[iu, j + _U1] < _INF, dt, params)
+            z[iu, j + _U1] < _INF, dt, phys)
+        qx_new[su, j] = q
+        hx[su, j] = hf
 
 
 @njit(**_KW)
-def _y_faces(i, a, b, z, h, n, qy, qy_new, hy, dt, params):
-    """The y-faces ``a..b`` between rows ``i - 1`` and ``i``, ``2 <= i <= ny - 2`` (their
-    neighbour faces are walls where the cells of rows ``i - 2`` and ``i + 1`` are
-    blocked)."""
+def _y_faces(i, s, a, b, z, h, n, qy, qy_new, hy, dt, phys):
+    """The y-faces ``a..b`` between rows ``i - 1`` and ``i`` (work row ``s``),
+    ``2 <= i <= ny - 2`` (their neighbour faces are walls where the cells of rows
+    ``i - 2`` and ``i + 1`` are blocked)."""
     iu = np.uint64(i)
     iu1 = np.uint64(i - 1)
     ip = np.uint64(i - 2)
     inx = np.uint64(i + 1)
+    su = np.uint64(s)
     for j in range(np.uint64(a), np.uint64(b) + _U1):
-        qy_new[iu, j], hy[iu, j] = _face_discharge(
+        q, hf = _face_discharge(
             z[iu1, j], z[iu, j], h[iu1, j], h[iu, j], n[iu1, j], n[iu, j], qy[iu, j],
-            qy[iu1, j], qy[iu + _U1, j], z[ip, j] < _INF, z[inx, j] < _INF, dt, params)
+            qy[iu1, j], qy[inx, j], z[ip, j] < _INF, z[inx, j] < _INF, dt, phys)
+        qy_new[su, j] = q
+        hy[su, j] = hf
 
 
 @njit(**_KW)
-def _limiter_row(i, r_lo, r_hi, h, qx_new, qy_new, ratio, dt, dx):
-    """Share of its outflows each cell can afford: 1, or (water held) / (water asked).
-
-    ``ratio`` has a one-cell halo of ones: cell ``(i, j)`` is ``ratio[i + 1, j + 1]``.
-    """
-    lo = r_lo[i]
-    hi = r_hi[i]
-    if lo > hi:
-        return
-    k_dt = dt / dx
+def _limiter_row(i, s, s_next, r, lo, hi, h, qx_new, qy_new, ratio, k_dt):
+    """Share of its outflows each cell of row ``i`` can afford: 1, or (water held) /
+    (water asked), into ratio row ``r``. ``s`` and ``s_next`` are the work rows of
+    rows ``i`` and ``i + 1``; ratio rows have a one-column halo of ones: cell ``j`` is
+    column ``j + 1``."""
     iu = np.uint64(i)
+    su = np.uint64(s)
+    sn = np.uint64(s_next)
+    ru = np.uint64(r)
     for j in range(np.uint64(lo), np.uint64(hi) + _U1):
-        asked = (max(-qx_new[iu, j], 0.0) + max(qx_new[iu, j + _U1], 0.0)
-                 + max(-qy_new[iu, j], 0.0) + max(qy_new[iu + _U1, j], 0.0)) * k_dt
+        asked = (max(-qx_new[su, j], 0.0) + max(qx_new[su, j + _U1], 0.0)
+                 + max(-qy_new[su, j], 0.0) + max(qy_new[sn, j], 0.0)) * k_dt
         held = h[iu, j]
-        ratio[iu + _U1, j + _U1] = held / asked if asked > held else 1.0
+        ratio[ru, j + _U1] = held / asked if asked > held else 1.0
 
 
 @njit(**_KW)
@@ -234,57 +332,68 @@ def _limited(q, ratio_low, ratio_high):
 
 
 @njit(**_KW)
-def _continuity_cells(i, lo, hi, z, h, qx, qy, qx_new, qy_new, hx, hy, ratio, max_depth,
-                      max_speed2, arrival, t_max, rain_uniform_ms, rain_ms, rain_by_cell,
-                      infiltration_ms, infiltrated, infiltration_on, dt, k_dt, t_new,
-                      arrival_depth, velocity_depth):
-    """Depth update of cells ``lo..hi`` of row ``i`` (limited fluxes, rain,
-    infiltration, diagnostics); writes the limited discharge of each cell's western
-    and northern faces. Returns the largest new depth, as the bits of a double (they
-    order like non-negative doubles, and an integer maximum vectorises), and the first
-    and one-past-last wet columns. The diagnostics are separate arrays, not layers of
-    one: LLVM then checks that they do not overlap the arrays written, and
-    vectorises."""
+def _continuity_cells(i, s, s_next, r_prev, r, r_next, lo, hi, z, h, qx, qy, qx_new,
+                      qy_new, hx, hy, ratio, max_depth, max_speed2, arrival, t_max,
+                      rain_ms, loss_ms, lost_m, step, phys):
+    """Depth update of cells ``lo..hi`` of row ``i`` (limited fluxes, rain, losses,
+    diagnostics); writes the limited discharge of each cell's western and northern
+    faces. ``s``, ``s_next`` are the work rows of rows ``i`` and ``i + 1``, ``r_prev``,
+    ``r``, ``r_next`` the ratio rows of rows ``i - 1 .. i + 1``. Returns the largest new
+    depth, as the bits of a double (they order like non-negative doubles, and an
+    integer maximum vectorises), and the first and one-past-last wet columns. The
+    diagnostics are separate arrays, not layers of one: LLVM then checks that they do
+    not overlap the arrays written, and vectorises."""
     iu = np.uint64(i)
-    ir = iu + _U1  # the cell's row in the haloed ratio array
+    su = np.uint64(s)
+    sn = np.uint64(s_next)
+    rp = np.uint64(r_prev)
+    rc = np.uint64(r)
+    rn = np.uint64(r_next)
+    dt = step.dt
+    k_dt = dt / phys.dx
+    rain_uniform = step.rain_uniform_ms * dt
+    t_new = np.float32(step.t_new)
+    arrival_depth = phys.arrival_depth
+    velocity_depth = phys.velocity_depth
     none = np.uint64(h.shape[1])
     wet_lo = none
     wet_end = _U0
     top = np.int64(0)
     for j in range(np.uint64(lo), np.uint64(hi) + _U1):
         jr = j + _U1
-        r_c = ratio[ir, jr]
-        fw = _limited(qx_new[iu, j], ratio[ir, j], r_c)
-        fe = _limited(qx_new[iu, j + _U1], r_c, ratio[ir, jr + _U1])
-        fn = _limited(qy_new[iu, j], ratio[iu, jr], r_c)
-        fs = _limited(qy_new[iu + _U1, j], r_c, ratio[ir + _U1, jr])
+        r_c = ratio[rc, jr]
+        fw = _limited(qx_new[su, j], ratio[rc, j], r_c)
+        fe = _limited(qx_new[su, j + _U1], r_c, ratio[rc, jr + _U1])
+        fn = _limited(qy_new[su, j], ratio[rp, jr], r_c)
+        fs = _limited(qy_new[sn, j], r_c, ratio[rn, jr])
         hn = h[iu, j] + ((fw - fe) + (fn - fs)) * k_dt
-        if rain_by_cell:
+        if step.rain_by_cell:
             hn += rain_ms[iu, j] * dt  # zero on blocked cells
         else:
-            hn += rain_uniform_ms * dt if z[iu, j] < _INF else 0.0
+            hn += rain_uniform if z[iu, j] < _INF else 0.0
         # only round-off can go below zero: the limiter caps outflows at the water held
         hn = max(hn, 0.0)
-        if infiltration_on:
-            loss = min(hn, infiltration_ms[iu, j] * dt)
+        if step.losses_on:
+            loss = min(hn, np.float64(loss_ms[iu, j]) * dt)
             hn -= loss
-            infiltrated[iu, j] += loss
+            lost_m[iu, j] += loss
         h[iu, j] = hn
         qx[iu, j] = fw
         qy[iu, j] = fn
 
-        deeper = hn > max_depth[iu, j]
-        max_depth[iu, j] = hn if deeper else max_depth[iu, j]
+        hn32 = _f32_up(hn)
+        deeper = hn32 > max_depth[iu, j]
+        max_depth[iu, j] = hn32 if deeper else max_depth[iu, j]
         t_max[iu, j] = t_new if deeper else t_max[iu, j]
         arrived = (hn > arrival_depth) and np.isnan(arrival[iu, j])
         arrival[iu, j] = t_new if arrived else arrival[iu, j]
         # squared speed from the mean of the face velocities (discharge over face flow
         # depth, which the Froude cap bounds), with a single division:
         # u = (fw / hw + fe / he) / 2 = nu / du, and the same for v
-        hw = np.float64(hx[iu, j])
-        he = np.float64(hx[iu, j + _U1])
-        hnf = np.float64(hy[iu, j])
-        hsf = np.float64(hy[iu + _U1, j])
+        hw = np.float64(hx[su, j])
+        he = np.float64(hx[su, j + _U1])
+        hnf = np.float64(hy[su, j])
+        hsf = np.float64(hy[sn, j])
         nu = fw * he + fe * hw
         du = 2.0 * hw * he
         nv = fn * hsf + fs * hnf
@@ -292,7 +401,7 @@ def _continuity_cells(i, lo, hi, z, h, qx, qy, qx_new, qy_new, hx, hy, ratio, ma
         a = nu * dv
         b = nv * du
         d = du * dv
-        speed2 = (a * a + b * b) / (d * d)
+        speed2 = np.float32((a * a + b * b) / (d * d))
         faster = (hn > velocity_depth) and (speed2 > max_speed2[iu, j])
         max_speed2[iu, j] = speed2 if faster else max_speed2[iu, j]
         is_wet = hn > 0.0
@@ -306,16 +415,14 @@ def _continuity_cells(i, lo, hi, z, h, qx, qy, qx_new, qy_new, hx, hy, ratio, ma
 
 
 @njit(**_KW)
-def _sweep(rows, k0, k1, do_faces, limiter_last, do_continuity, r_lo, r_hi, z, n, h, qx, qy,
-           qx_new, qy_new, hx, hy, ratio, max_depth, max_speed2, arrival, t_max,
-           rain_uniform_ms, rain_ms, rain_by_cell, infiltration_ms, infiltrated,
-           infiltration_on, row_out, row_top, new_lo, new_hi, edges, dt, t_new, params,
-           thresholds):
+def _sweep(ranges, k0, k1, passes, slots, grid, state, work, diag, sources, per_row, edges,
+           step, phys):
     """The passes of a step over the rows ``rows[k0:k1]``, down the rows with a lag of
     one row each, so that a row's data is still in cache when the next pass needs it:
-    at row ``m``, the faces of row ``m`` (if ``do_faces``), the limiter of row ``m - 1``
-    (if it is not after ``limiter_last``) and the continuity of row ``m - 2`` (if
-    ``do_continuity``).
+    at row ``m``, the faces of row ``m``, the limiter of row ``m - 1`` and the
+    continuity of row ``m - 2``, each only within its bounds in ``passes``
+    (``faces_first, faces_last, limiter_first, limiter_last, continuity_first,
+    continuity_last``, row numbers).
 
     Faces: row ``i`` owns its x-faces and the y-faces on its northern side (plus the
     southern edge for the last row). Limiter: it needs the faces of rows ``i`` and
@@ -323,79 +430,103 @@ def _sweep(rows, k0, k1, do_faces, limiter_last, do_continuity, r_lo, r_hi, z, n
     the faces of rows ``i`` and ``i + 1`` and the limiters of rows ``i - 1 .. i + 1``
     read; it also writes back the limited discharge of the faces the row owns, and the
     per-row results: outflow volume, largest depth, wet range.
+
+    ``ranges`` is ``(rows, r_lo, r_hi)``; ``slots`` ``(face_slot, ratio_slot)``: the
+    work row of the faces of row ``i`` is ``face_slot[i]`` (``0 <= i <= ny``), that of
+    its ratios ``ratio_slot[i + 1]`` (``-1 <= i <= ny``); ``grid`` is ``(z, n)``,
+    ``state`` ``(h, qx, qy)``, ``work`` ``(qx_new, qy_new, hx, hy, ratio)``, ``diag``
+    ``(max_depth, max_speed2, arrival, t_max)``, ``sources`` ``(rain_ms, loss_ms,
+    lost_m)``, ``per_row`` ``(row_out, row_top, new_lo, new_hi)``.
     """
     if k1 <= k0:
         return
+    rows, r_lo, r_hi = ranges
+    f_first, f_last, l_first, l_last, c_first, c_last = passes
+    face_slot, ratio_slot = slots
+    z, n = grid
+    h, qx, qy = state
+    qx_new, qy_new, hx, hy, ratio = work
+    max_depth, max_speed2, arrival, t_max = diag
+    rain_ms, loss_ms, lost_m = sources
+    row_out, row_top, new_lo, new_hi = per_row
     ny, nx = h.shape
-    dx = params[0]
+    dt = step.dt
+    dx = phys.dx
     k_dt = dt / dx
     first = rows[k0]
     last = rows[k1 - 1]
     k = k0  # next entry of rows for the faces
     c = k0  # next entry of rows for the continuity
     for m in range(first, last + 3):
-        if do_faces and k < k1 and rows[k] == m:
+        if k < k1 and rows[k] == m:
             k += 1
             i = m
             lo = r_lo[i]
             hi = r_hi[i]
-            if lo <= hi:
-                # x-faces lo..hi + 1; faces 1 and nx - 1 have an edge face as neighbour
-                a = max(lo, 2)
-                b = min(hi + 1, nx - 2)
-                if a <= b:
-                    _x_faces(i, a, b, z, h, n, qx, qx_new, hx, dt, params)
-                if lo <= 1 and nx >= 2:
-                    open_next = (z[i, 2] if nx >= 3 else edges[1, _BEYOND, i]) < _INF
-                    qx_new[i, 1], hx[i, 1] = _face_discharge(
-                        z[i, 0], z[i, 1], h[i, 0], h[i, 1], n[i, 0], n[i, 1], qx[i, 1],
-                        qx[i, 0], qx[i, 2], edges[0, _BEYOND, i] < _INF, open_next, dt,
-                        params)
-                if hi + 1 >= nx - 1 and nx >= 3:
-                    j = nx - 1
-                    qx_new[i, j], hx[i, j] = _face_discharge(
-                        z[i, j - 1], z[i, j], h[i, j - 1], h[i, j], n[i, j - 1], n[i, j],
-                        qx[i, j], qx[i, j - 1], qx[i, j + 1], z[i, j - 2] < _INF,
-                        edges[1, _BEYOND, i] < _INF, dt, params)
-                if lo == 0:
-                    q, hx[i, 0] = _edge_face(edges[0, _INFLOW, i], edges[0, _SLOPE, i],
-                                             -qx[i, 0], h[i, 0], n[i, 0], dt, params)
-                    qx_new[i, 0] = -q
-                if hi == nx - 1:
-                    qx_new[i, nx], hx[i, nx] = _edge_face(
-                        edges[1, _INFLOW, i], edges[1, _SLOPE, i], qx[i, nx], h[i, nx - 1],
-                        n[i, nx - 1], dt, params)
-            if i == 0:
-                for j in range(lo, hi + 1):
-                    q, hy[0, j] = _edge_face(edges[2, _INFLOW, j], edges[2, _SLOPE, j],
-                                             -qy[0, j], h[0, j], n[0, j], dt, params)
-                    qy_new[0, j] = -q
-            else:
-                # y-faces between rows i - 1 and i, over the hull of both rows' ranges
-                a = min(lo, r_lo[i - 1])
-                b = max(hi, r_hi[i - 1])
-                if a <= b and 2 <= i <= ny - 2:
-                    _y_faces(i, a, b, z, h, n, qy, qy_new, hy, dt, params)
-                elif a <= b:  # next to the northern or southern edge, whose faces say
-                    for j in range(a, b + 1):
-                        zp = z[i - 2, j] if i >= 2 else edges[2, _BEYOND, j]
-                        zn = z[i + 1, j] if i <= ny - 2 else edges[3, _BEYOND, j]
-                        qy_new[i, j], hy[i, j] = _face_discharge(
-                            z[i - 1, j], z[i, j], h[i - 1, j], h[i, j], n[i - 1, j],
-                            n[i, j], qy[i, j], qy[i - 1, j], qy[i + 1, j], zp < _INF,
-                            zn < _INF, dt, params)
-            if i == ny - 1:
-                for j in range(lo, hi + 1):
-                    qy_new[ny, j], hy[ny, j] = _edge_face(
-                        edges[3, _INFLOW, j], edges[3, _SLOPE, j], qy[ny, j], h[i, j],
-                        n[i, j], dt, params)
+            s = face_slot[i]
+            if f_first <= i <= f_last:
+                if lo <= hi:
+                    # x-faces lo..hi + 1; faces 1 and nx - 1 have an edge face as neighbour
+                    a = max(lo, 2)
+                    b = min(hi + 1, nx - 2)
+                    if a <= b:
+                        _x_faces(i, s, a, b, z, h, n, qx, qx_new, hx, dt, phys)
+                    if lo <= 1 and nx >= 2:
+                        open_next = (z[i, 2] if nx >= 3 else edges[1, _BEYOND, i]) < _INF
+                        qx_new[s, 1], hx[s, 1] = _face_discharge(
+                            z[i, 0], z[i, 1], h[i, 0], h[i, 1], n[i, 0], n[i, 1], qx[i, 1],
+                            qx[i, 0], qx[i, 2], edges[0, _BEYOND, i] < _INF, open_next, dt,
+                            phys)
+                    if hi + 1 >= nx - 1 and nx >= 3:
+                        j = nx - 1
+                        qx_new[s, j], hx[s, j] = _face_discharge(
+                            z[i, j - 1], z[i, j], h[i, j - 1], h[i, j], n[i, j - 1], n[i, j],
+                            qx[i, j], qx[i, j - 1], qx[i, j + 1], z[i, j - 2] < _INF,
+                            edges[1, _BEYOND, i] < _INF, dt, phys)
+                    if lo == 0:
+                        q, hx[s, 0] = _edge_face(edges[0, _INFLOW, i], edges[0, _SLOPE, i],
+                                                 -qx[i, 0], h[i, 0], n[i, 0], dt, phys)
+                        qx_new[s, 0] = -q
+                    if hi == nx - 1:
+                        qx_new[s, nx], hx[s, nx] = _edge_face(
+                            edges[1, _INFLOW, i], edges[1, _SLOPE, i], qx[i, nx],
+                            h[i, nx - 1], n[i, nx - 1], dt, phys)
+                if i == 0:
+                    for j in range(lo, hi + 1):
+                        q, hy[s, j] = _edge_face(edges[2, _INFLOW, j], edges[2, _SLOPE, j],
+                                                 -qy[0, j], h[0, j], n[0, j], dt, phys)
+                        qy_new[s, j] = -q
+                else:
+                    # y-faces between rows i - 1 and i, over the hull of both rows' ranges
+                    a = min(lo, r_lo[i - 1])
+                    b = max(hi, r_hi[i - 1])
+                    if a <= b and 2 <= i <= ny - 2:
+                        _y_faces(i, s, a, b, z, h, n, qy, qy_new, hy, dt, phys)
+                    elif a <= b:  # next to the northern or southern edge, whose faces say
+                        for j in range(a, b + 1):
+                            zp = z[i - 2, j] if i >= 2 else edges[2, _BEYOND, j]
+                            zn = z[i + 1, j] if i <= ny - 2 else edges[3, _BEYOND, j]
+                            qy_new[s, j], hy[s, j] = _face_discharge(
+                                z[i - 1, j], z[i, j], h[i - 1, j], h[i, j], n[i - 1, j],
+                                n[i, j], qy[i, j], qy[i - 1, j], qy[i + 1, j], zp < _INF,
+                                zn < _INF, dt, phys)
+                if i == ny - 1:
+                    s_edge = face_slot[ny]
+                    for j in range(lo, hi + 1):
+                        qy_new[s_edge, j], hy[s_edge, j] = _edge_face(
+                            edges[3, _INFLOW, j], edges[3, _SLOPE, j], qy[ny, j], h[i, j],
+                            n[i, j], dt, phys)
 
-        if first <= m - 1 <= limiter_last:
-            _limiter_row(m - 1, r_lo, r_hi, h, qx_new, qy_new, ratio, dt, dx)
+        i = m - 1
+        if l_first <= i <= l_last and 0 <= i < ny and r_lo[i] <= r_hi[i]:
+            _limiter_row(i, face_slot[i], face_slot[i + 1], ratio_slot[i + 1], r_lo[i],
+                         r_hi[i], h, qx_new, qy_new, ratio, k_dt)
 
-        if do_continuity and c < k1 and rows[c] == m - 2:
+        if c < k1 and rows[c] == m - 2:
             c += 1
             i = m - 2
+            if not c_first <= i <= c_last:
+                continue
             lo = r_lo[i]
             hi = r_hi[i]
             new_lo[i] = nx
@@ -404,16 +535,20 @@ def _sweep(rows, k0, k1, do_faces, limiter_last, do_continuity, r_lo, r_hi, z, n
             row_top[i] = 0
             if lo > hi:
                 continue
+            s = face_slot[i]
+            rc = ratio_slot[i + 1]
             top, wet_lo, wet_end = _continuity_cells(
-                i, lo, hi, z, h, qx, qy, qx_new, qy_new, hx, hy, ratio, max_depth,
-                max_speed2, arrival, t_max, rain_uniform_ms, rain_ms, rain_by_cell,
-                infiltration_ms, infiltrated, infiltration_on, dt, k_dt, t_new,
-                thresholds[0], thresholds[1])
-            qx[i, hi + 1] = _limited(qx_new[i, hi + 1], ratio[i + 1, hi + 1],
-                                     ratio[i + 1, hi + 2])
+                i, s, face_slot[i + 1], ratio_slot[i], rc, ratio_slot[i + 2], lo, hi, z, h,
+                qx, qy, qx_new, qy_new, hx, hy, ratio, max_depth, max_speed2, arrival,
+                t_max, rain_ms, loss_ms, lost_m, step, phys)
+            qx[i, hi + 1] = _limited(qx_new[s, hi + 1], ratio[rc, hi + 1], ratio[rc, hi + 2])
             if i == ny - 1:
+                s_edge = face_slot[ny]
+                r_in = ratio_slot[ny]
+                r_out = ratio_slot[ny + 1]
                 for j in range(lo, hi + 1):
-                    qy[ny, j] = _limited(qy_new[ny, j], ratio[ny, j + 1], ratio[ny + 1, j + 1])
+                    qy[ny, j] = _limited(qy_new[s_edge, j], ratio[r_in, j + 1],
+                                         ratio[r_out, j + 1])
             # water out through free faces (the limited discharges, now in qx and qy);
             # the inflow faces are accounted as inflows
             out = 0.0
@@ -435,55 +570,123 @@ def _sweep(rows, k0, k1, do_faces, limiter_last, do_continuity, r_lo, r_hi, z, n
 
 # --------------------------------------------------------------------------- passes
 # On one thread, a single sweep over all the rows does the three passes. On several
-# threads, chunks of rows sweep their faces and limiters, then update their depths.
-# Both run the same code in orders that respect its dependencies, so they give the
-# same bits.
+# threads, each chunk of rows runs the same sweep over its own rows, leaving the
+# continuity of the two rows each side of a boundary between chunks (and the limiter
+# of the row before it) for a short serial pass afterwards: the rows a chunk updates
+# are then never read by another chunk, and the faces and ratios those deferred rows
+# need stay in work rows of their own. Both orders respect the dependencies of the
+# sweep, so they give the same bits.
+
+#: Fewest rows between two boundaries between chunks (their deferred rows and own work
+#: rows must not overlap).
+_MIN_CHUNK_ROWS = 8
 
 
-@njit(parallel=True, **_KW)
-def _step_parallel(rows, n_rows, r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, hx, hy, ratio,
-                   max_depth, max_speed2, arrival, t_max, rain_uniform_ms, rain_ms,
-                   rain_by_cell, infiltration_ms, infiltrated, infiltration_on, row_out,
-                   row_top, new_lo, new_hi, edges, dt, t_new, params, thresholds, n_chunks):
-    """One step on several threads: the rows are cut into ``n_chunks`` runs of about
-    the same number of cells. First each chunk sweeps its faces and limiters; the
-    limiter of a chunk's last row needs the next chunk's first faces, so those few run
-    next, serially; then each chunk updates its depths."""
-    bounds = np.empty(n_chunks + 1, dtype=np.int64)
+@njit(**_KW)
+def serial_slots(ny):
+    """Work rows of the one-thread sweep: a ring of ``RING`` rows for the faces, and for
+    the ratios, after the two rows of ones (north and south of the grid)."""
+    face_slot = np.empty(ny + 1, dtype=np.int64)
+    ratio_slot = np.empty(ny + 2, dtype=np.int64)
+    for i in range(ny + 1):
+        face_slot[i] = i % RING
+    ratio_slot[0] = 0
+    ratio_slot[ny + 1] = 1
+    for i in range(ny):
+        ratio_slot[i + 1] = 2 + i % RING
+    return face_slot, ratio_slot
+
+
+def work_rows(n_threads):
+    """Work rows needed on ``n_threads`` threads: ``(faces, ratios)``."""
+    return (RING * n_threads + BOUNDARY_FACE_ROWS * (n_threads - 1),
+            2 + RING * n_threads + BOUNDARY_RATIO_ROWS * (n_threads - 1))
+
+
+@njit(**_KW)
+def _chunk_starts(rows, n_rows, r_lo, r_hi, n_chunks, starts):
+    """Cut the visited rows into at most ``n_chunks`` runs of about the same number of
+    cells, each at least ``_MIN_CHUNK_ROWS`` rows long; ``starts`` gets the entry of
+    ``rows`` where each run starts, then ``n_rows``. Returns the number of runs."""
     total = 0
     for k in range(n_rows):
         total += max(r_hi[rows[k]] - r_lo[rows[k]] + 1, 0)
-    bounds[0] = 0
-    chunk = 1
+    starts[0] = 0
+    n_runs = 1
     done = 0
+    last_row = rows[n_rows - 1]
     for k in range(n_rows):
-        if chunk < n_chunks and done * n_chunks >= chunk * total:
-            bounds[chunk] = k
-            chunk += 1
+        if (n_runs < n_chunks and done * n_chunks >= n_runs * total
+                and rows[k] - rows[starts[n_runs - 1]] >= _MIN_CHUNK_ROWS
+                and last_row + 1 - rows[k] >= _MIN_CHUNK_ROWS):
+            starts[n_runs] = k
+            n_runs += 1
         done += max(r_hi[rows[k]] - r_lo[rows[k]] + 1, 0)
-    for c in range(chunk, n_chunks + 1):
-        bounds[c] = n_rows
+    starts[n_runs] = n_rows
+    return n_runs
 
-    for c in prange(n_chunks):
-        k0 = bounds[c]
-        k1 = bounds[c + 1]
-        if k1 > k0:
-            _sweep(rows, k0, k1, True, rows[k1 - 1] - 1, False, r_lo, r_hi, z, n, h, qx,
-                   qy, qx_new, qy_new, hx, hy, ratio, max_depth, max_speed2, arrival, t_max,
-                   rain_uniform_ms, rain_ms, rain_by_cell, infiltration_ms, infiltrated,
-                   infiltration_on, row_out, row_top, new_lo, new_hi, edges, dt, t_new,
-                   params, thresholds)
-    dx = params[0]
-    for c in range(n_chunks):
-        if bounds[c + 1] > bounds[c]:
-            _limiter_row(rows[bounds[c + 1] - 1], r_lo, r_hi, h, qx_new, qy_new, ratio, dt,
-                         dx)
-    for c in prange(n_chunks):
-        _sweep(rows, bounds[c], bounds[c + 1], False, -1, True, r_lo, r_hi, z, n, h, qx, qy,
-               qx_new, qy_new, hx, hy, ratio, max_depth, max_speed2, arrival, t_max,
-               rain_uniform_ms, rain_ms, rain_by_cell, infiltration_ms, infiltrated,
-               infiltration_on, row_out, row_top, new_lo, new_hi, edges, dt, t_new, params,
-               thresholds)
+
+@njit(**_KW)
+def _parallel_slots(rows, starts, n_runs, ny, face_slot, ratio_slot):
+    """Work rows of the chunked sweep: a ring per chunk, and rows of their own for the
+    rows around each boundary (faces of rows ``B - 2 .. B + 2``, ratios of rows
+    ``B - 3 .. B + 2``, ``B`` the first row of the next chunk)."""
+    ratio_slot[0] = 0
+    ratio_slot[ny + 1] = 1
+    run = 0
+    for i in range(ny + 1):
+        while run + 1 < n_runs and i >= rows[starts[run + 1]]:
+            run += 1
+        face_slot[i] = RING * run + i % RING
+        if i < ny:
+            ratio_slot[i + 1] = 2 + RING * run + i % RING
+    for b in range(1, n_runs):
+        boundary = rows[starts[b]]
+        for d in range(BOUNDARY_FACE_ROWS):
+            face_slot[boundary - 2 + d] = (RING * n_runs + BOUNDARY_FACE_ROWS * (b - 1) + d)
+        for d in range(BOUNDARY_RATIO_ROWS):
+            ratio_slot[boundary - 3 + d + 1] = (2 + RING * n_runs
+                                                + BOUNDARY_RATIO_ROWS * (b - 1) + d)
+
+
+@njit(parallel=True, **_KW)
+def _step_parallel(ranges, n_rows, slots, grid, state, work, diag, sources, per_row, edges,
+                   step, phys, n_chunks, starts):
+    """One step on several threads: each chunk of rows sweeps its rows, but for the
+    continuity of the rows ``B - 2 .. B + 1`` around each boundary ``B`` (the first row
+    of a chunk) and the limiter of row ``B - 1``, which need faces of both chunks;
+    those run afterwards, serially."""
+    rows = ranges[0]
+    face_slot, ratio_slot = slots
+    ny = state[0].shape[0]
+    n_runs = _chunk_starts(rows, n_rows, ranges[1], ranges[2], n_chunks, starts)
+    _parallel_slots(rows, starts, n_runs, ny, face_slot, ratio_slot)
+    big = np.int64(ny + 2)
+    for c in prange(n_runs):
+        k0 = starts[c]
+        k1 = starts[c + 1]
+        start = rows[k0]
+        stop = rows[k1 - 1]
+        limiter_last = stop
+        continuity_first = start
+        continuity_last = stop
+        if c > 0:
+            continuity_first = start + 2
+        if c < n_runs - 1:
+            limiter_last = rows[k1] - 2
+            continuity_last = rows[k1] - 3
+        passes = (np.int64(-big), big, np.int64(-big), np.int64(limiter_last),
+                  np.int64(continuity_first), np.int64(continuity_last))
+        _sweep(ranges, k0, k1, passes, slots, grid, state, work, diag, sources, per_row,
+               edges, step, phys)
+    for b in range(1, n_runs):
+        boundary = rows[starts[b]]
+        k0 = np.searchsorted(rows[:n_rows], boundary - 2)
+        k1 = np.searchsorted(rows[:n_rows], boundary + 2)
+        passes = (big, np.int64(-big), np.int64(boundary - 1), np.int64(boundary - 1),
+                  np.int64(boundary - 2), np.int64(boundary + 1))
+        _sweep(ranges, np.int64(k0), np.int64(k1), passes, slots, grid, state, work, diag,
+               sources, per_row, edges, step, phys)
 
 
 # --------------------------------------------------------------------------- time loop
@@ -530,10 +733,23 @@ def _active_ranges(wet, full, u_lo, u_hi, r_lo, r_hi, rows, nx):
 
 
 @njit(**_KW)
-def _impose_levels(t, t_start, z, h, diag, stage_cells, stage_level_m, stage_rate_ms, area,
-                   arrival_depth, acc):
+def _record(diag, i, j, hn, t, arrival_depth):
+    """Largest depth, its time and the arrival time of a cell whose depth was set (as
+    :func:`_continuity_cells` records them)."""
+    max_depth, _, arrival, t_max = diag
+    hn32 = _f32_up(hn)
+    if hn32 > max_depth[i, j]:
+        max_depth[i, j] = hn32
+        t_max[i, j] = np.float32(t)
+    if hn > arrival_depth and np.isnan(arrival[i, j]):
+        arrival[i, j] = np.float32(t)
+
+
+@njit(**_KW)
+def _impose_levels(t, t_start, z, h, diag, stage, area, arrival_depth, acc):
     """Set the depth of imposed-level cells to ``max(0, level(t) - bed)``, account the
     water added or removed and update their maxima; returns their largest depth."""
+    stage_cells, stage_level_m, stage_rate_ms = stage
     h_top = 0.0
     for k in range(stage_cells.shape[0]):
         i = stage_cells[k, 0]
@@ -548,16 +764,6 @@ def _impose_levels(t, t_start, z, h, diag, stage_cells, stage_level_m, stage_rat
         h_top = max(h_top, hn)
         _record(diag, i, j, hn, t, arrival_depth)
     return h_top
-
-
-@njit(**_KW)
-def _record(diag, i, j, hn, t, arrival_depth):
-    """Largest depth, its time and the arrival time of a cell whose depth was set."""
-    if hn > diag[_MAX_DEPTH, i, j]:
-        diag[_MAX_DEPTH, i, j] = hn
-        diag[_T_MAX, i, j] = t
-    if hn > arrival_depth and np.isnan(diag[_ARRIVAL, i, j]):
-        diag[_ARRIVAL, i, j] = t
 
 
 @njit(**_KW)
@@ -615,11 +821,12 @@ def _edge_inflows(t, t_new, dt, t_start, inflow_cells, inflow_edge, inflow_m3s,
 
 
 @njit(**_KW)
-def _volume_inflows(t, t_new, dt, t_start, h, diag, w_lo, w_hi, inflow_cells, inflow_edge,
-                    inflow_m3s, inflow_rate_m3s2, area, arrival_depth, acc):
+def _volume_inflows(t, t_new, dt, t_start, h, diag, w_lo, w_hi, inflow, area, arrival_depth,
+                    acc):
     """After a step: add the volume sources (inflow entries inside the grid) to their
     cells' depth, as an inflow face would in the depth update, and update their maxima
     and wet ranges; returns their largest depth."""
+    inflow_cells, inflow_edge, inflow_m3s, inflow_rate_m3s2 = inflow
     h_top = 0.0
     for k in range(inflow_cells.shape[0]):
         if inflow_edge[k] >= 0:
@@ -639,22 +846,30 @@ def _volume_inflows(t, t_new, dt, t_start, h, diag, w_lo, w_hi, inflow_cells, in
 
 
 @njit(**_KW)
-def advance(t_start, t_end, z, n, state, diag, wet, work_int, row_out, row_top,
-            stage_cells, stage_level_m, stage_rate_ms,
-            inflow_cells, inflow_edge, inflow_m3s, inflow_rate_m3s2,
-            rain_uniform_ms, rain_ms, rain_by_cell, rain_volume_m3s,
-            infiltration_ms, infiltrated, infiltration_on,
-            edges, params, thresholds, acc, counters, parallel_min_cells, n_threads):
+def advance(t_start, t_end, grid, state, work, slots, diag, sources, wet, work_int, per_row,
+            stage, inflow, edges, forcing, phys, acc, counters, parallel_min_cells,
+            n_threads):
     """Advance the state from ``t_start`` to exactly ``t_end`` with adaptive steps.
 
-    Forcings are given for this interval only: the imposed level of stage cell ``k`` at
-    time ``t`` is ``stage_level_m[k] + stage_rate_ms[k] * (t - t_start)``, the discharge
-    of inflow cell ``k`` is ``inflow_m3s[k] + inflow_rate_m3s2[k] * (t - t_start)``, the
-    rain rate is ``rain_ms`` per cell (zero on blocked cells) when ``rain_by_cell``,
-    else ``rain_uniform_ms`` on every open cell; ``rain_volume_m3s`` is its total over
-    the grid (0: no rain).
+    ``grid`` is ``(z, n)``, ``state`` ``(h, qx, qy)``, ``work`` the work rows
+    ``(qx_new, qy_new, hx, hy, ratio)``, ``slots`` ``(face_slot, ratio_slot,
+    parallel_face_slot, parallel_ratio_slot, starts)`` (see :func:`_sweep`;
+    ``serial_slots`` gives the first two, the others are set here), ``diag``
+    ``(max_depth, max_speed2, arrival, t_max)``, ``sources`` ``(rain_ms, loss_ms,
+    lost_m)``, ``wet`` the six wet ranges and ``work_int`` seven integer rows (see the
+    module notes), ``per_row`` ``(row_out, row_top)``.
 
-    Inflow cells are sorted by row and column. ``inflow_edge[k]`` is the edge (index in
+    Forcings are given for this interval only: the imposed level of stage cell ``k``
+    (``stage = (cells, level_m, rate_ms)``) at time ``t`` is ``level_m[k] + rate_ms[k]
+    * (t - t_start)``; the discharge of inflow entry ``k`` (``inflow = (cells, edge,
+    m3s, rate_m3s2)``) is ``m3s[k] + rate_m3s2[k] * (t - t_start)``; the rain rate
+    (``forcing``, a :class:`Forcing`) is ``rain_ms`` per cell (zero on blocked cells)
+    when ``rain_by_cell``, else ``rain_uniform_ms`` on every open cell, and
+    ``rain_volume_m3s`` is its total over the grid (0: no rain). ``loss_ms`` is the
+    loss rate per cell (infiltration and drainage), applied when ``losses_on``; the
+    depth each cell lost accumulates in ``lost_m``.
+
+    Inflow cells are sorted by row and column. ``edge[k]`` is the edge (index in
     ``EDGES`` order: west, east, north, south) through whose face the water of entry
     ``k`` enters, or -1 for a volume source, added to the cell's depth after the depth
     update of each step (so the faces of a step never see the water it brings, as for
@@ -665,34 +880,37 @@ def advance(t_start, t_end, z, n, state, diag, wet, work_int, row_out, row_top,
     ``_BEYOND``, the "bed beyond" it seen by the θ-weighting of the faces behind it: 0
     if it is open (free or inflow), +inf if it is a wall.
 
-    ``diag[layer]`` holds the largest depth, the largest squared speed, the arrival
-    time and the time of the largest depth (``_MAX_DEPTH``, ``_MAX_SPEED2``,
-    ``_ARRIVAL``, ``_T_MAX``).
-
     ``acc`` accumulates volumes in m³: ``[inflow, rain, boundary_in, boundary_out,
-    outflow]`` (infiltration is accumulated per cell, in m, in ``infiltrated``);
-    ``counters`` accumulates ``[steps, cell_updates]``. Steps whose active region has
-    at least ``parallel_min_cells`` cells run on ``n_threads`` threads, the others in one
-    sweep on this thread.
+    outflow]``; ``counters`` accumulates ``[steps, cell_updates]``. Steps whose active
+    region has at least ``parallel_min_cells`` cells run on ``n_threads`` threads, the
+    others in one sweep on this thread.
     """
-    h, qx, qy, qx_new, qy_new, hx, hy, ratio = state
-    max_depth, max_speed2 = diag[_MAX_DEPTH], diag[_MAX_SPEED2]
-    arrival, t_max = diag[_ARRIVAL], diag[_T_MAX]
+    z = grid[0]
+    h = state[0]
+    face_slot, ratio_slot, par_face_slot, par_ratio_slot, starts = slots
     w_lo, w_hi, wp_lo, wp_hi, _, _ = wet
     u_lo, u_hi, r_lo, r_hi, rows, new_lo, new_hi = work_int
-    dx, g, alpha, dt_max = params[0], params[1], params[3], params[6]
+    row_out, row_top = per_row
+    per_row = (row_out, row_top, new_lo, new_hi)
+    inflow_cells, inflow_edge, inflow_m3s, inflow_rate_m3s2 = inflow
+    dx, g, alpha, dt_max = phys.dx, phys.g, phys.alpha, phys.dt_max
     ny, nx = h.shape
     area = dx * dx
-    raining = rain_volume_m3s > 0.0
+    raining = forcing.rain_volume_m3s > 0.0
+    ranges = (rows, r_lo, r_hi)
+    serial = (face_slot, ratio_slot)
+    parallel = (par_face_slot, par_ratio_slot)
+    everything = (np.int64(-1), np.int64(ny + 1), np.int64(-1), np.int64(ny + 1),
+                  np.int64(-1), np.int64(ny + 1))
+    zero = np.int64(0)
 
     h_top = 0.0
     for i in range(ny):
         for j in range(w_lo[i], w_hi[i] + 1):
             h_top = max(h_top, h[i, j])
 
-    h_top = max(h_top, _impose_levels(t_start, t_start, z, h, diag, stage_cells,
-                                      stage_level_m, stage_rate_ms, area, thresholds[0],
-                                      acc))
+    h_top = max(h_top, _impose_levels(t_start, t_start, z, h, diag, stage, area,
+                                      phys.arrival_depth, acc))
     t = t_start
     while t < t_end:
         dt = dt_max
@@ -705,24 +923,20 @@ def advance(t_start, t_end, z, n, state, diag, wet, work_int, row_out, row_top,
             t_new = t_end
         else:
             t_new = t + dt
+        step = Step(dt, t_new, forcing.rain_uniform_ms, forcing.rain_by_cell,
+                    forcing.losses_on)
 
         _edge_inflows(t, t_new, dt, t_start, inflow_cells, inflow_edge, inflow_m3s,
                       inflow_rate_m3s2, edges, dx, acc)
-        acc[1] += rain_volume_m3s * dt
+        acc[1] += forcing.rain_volume_m3s * dt
 
         n_rows, n_cells = _active_ranges(wet, raining, u_lo, u_hi, r_lo, r_hi, rows, nx)
         if n_cells >= parallel_min_cells:
-            _step_parallel(rows, n_rows, r_lo, r_hi, z, n, h, qx, qy, qx_new, qy_new, hx, hy,
-                           ratio, max_depth, max_speed2, arrival, t_max, rain_uniform_ms,
-                           rain_ms, rain_by_cell, infiltration_ms, infiltrated,
-                           infiltration_on, row_out, row_top, new_lo, new_hi, edges, dt,
-                           t_new, params, thresholds, n_threads)
+            _step_parallel(ranges, n_rows, parallel, grid, state, work, diag, sources,
+                           per_row, edges, step, phys, n_threads, starts)
         elif n_rows > 0:
-            _sweep(rows, 0, n_rows, True, rows[n_rows - 1], True, r_lo, r_hi, z, n, h, qx,
-                   qy, qx_new, qy_new, hx, hy, ratio, max_depth, max_speed2, arrival, t_max,
-                   rain_uniform_ms, rain_ms, rain_by_cell, infiltration_ms, infiltrated,
-                   infiltration_on, row_out, row_top, new_lo, new_hi, edges, dt, t_new,
-                   params, thresholds)
+            _sweep(ranges, zero, n_rows, everything, serial, grid, state, work, diag,
+                   sources, per_row, edges, step, phys)
 
         # serial reductions, in row order
         for i in range(ny):
@@ -740,11 +954,9 @@ def advance(t_start, t_end, z, n, state, diag, wet, work_int, row_out, row_top,
                 w_hi[i] = new_hi[i]
         h_top = np.int64(top).view(np.float64)
         h_top = max(h_top, _volume_inflows(t, t_new, dt, t_start, h, diag, w_lo, w_hi,
-                                           inflow_cells, inflow_edge, inflow_m3s,
-                                           inflow_rate_m3s2, area, thresholds[0], acc))
-        h_top = max(h_top, _impose_levels(t_new, t_start, z, h, diag, stage_cells,
-                                          stage_level_m, stage_rate_ms, area, thresholds[0],
-                                          acc))
+                                           inflow, area, phys.arrival_depth, acc))
+        h_top = max(h_top, _impose_levels(t_new, t_start, z, h, diag, stage, area,
+                                          phys.arrival_depth, acc))
         counters[0] += 1
         counters[1] += n_cells
         t = t_new

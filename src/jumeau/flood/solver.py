@@ -103,7 +103,7 @@ import math
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numba
 import numpy as np
@@ -119,13 +119,14 @@ EDGES = ("west", "east", "north", "south")
 MAX_RAIN_RATE_MM_H = 500.0
 """Largest rainfall intensity accepted (mm/h), well above any hourly rain observed."""
 
-_BYTES_PER_CELL = 16 * 8 + 1
-"""Memory per cell at most: 16 float64 grids (inputs copied, state, diagnostics,
-results, infiltration and rain grids) and the blocked mask."""
+_BYTES_PER_CELL = 3 * 8 + 6 * 4 + 8 + 1
+"""Memory per cell at most: bed, depth and depth lost (float64), Manning coefficient,
+four diagnostics and loss rate (float32), a float64 grid of headroom (the kept bed of
+a run with events, or a result being converted at the end) and the blocked mask. The
+work arrays are a few rows (see :mod:`jumeau.flood._kernels`)."""
 
-_BYTES_PER_FACE = 2 * 8 + 4
-"""Memory per face: the discharge and its new value (float64), the face flow depth
-(float32)."""
+_BYTES_PER_FACE = 8
+"""Memory per face: its discharge (float64)."""
 
 _MM_H_TO_M_S = 1.0 / 3.6e6
 
@@ -436,7 +437,7 @@ def estimate_memory_bytes(shape: tuple[int, int], n_snapshots: int = 0,
     Examples
     --------
     >>> estimate_memory_bytes((1000, 1000), n_snapshots=10) // 1_000_000
-    209
+    113
     """
     ny, nx = int(shape[0]), int(shape[1])
     cells = ny * nx
@@ -558,17 +559,100 @@ def solve_flood(
     >>> bool(abs(sol.mass_balance.relative_error) < 1e-12)
     True
     """
-    settings = SolverSettings() if settings is None else settings
+    problem = _prepare(
+        bed_m, cell_size_m, duration_s, manning_n=manning_n, blocked=blocked,
+        initial_depth_m=initial_depth_m, initial_level_m=initial_level_m, inflows=inflows,
+        imposed_levels=imposed_levels, rainfall=rainfall,
+        infiltration_mm_h=infiltration_mm_h, drainage_mm_h=drainage_mm_h,
+        bed_changes=bed_changes, unblocks=unblocks, free_outflow=free_outflow,
+        observation_rows=observation_rows, observation_cols=observation_cols,
+        snapshot_interval_s=snapshot_interval_s, series_interval_s=series_interval_s,
+        settings=SolverSettings() if settings is None else settings)
+    run = _allocate(problem)
+    kernel_time_s = _loop(problem, run, progress)
+    return _collect(problem, run, kernel_time_s)
+
+
+# --------------------------------------------------------------------------- steps
+
+
+@dataclass
+class _Problem:
+    """The inputs of a run, checked and in the form the kernels take (step 1)."""
+
+    shape: tuple[int, int]
+    dx: float
+    duration_s: float
+    settings: SolverSettings
+    z: NDArray[np.float64]
+    """Bed, +inf on blocked cells (changed in place by events)."""
+    z_open: NDArray[np.float64] | None
+    """The bed of every cell, blocked or not, kept only when events change the ground."""
+    n: NDArray[np.float32]
+    depth0: NDArray[np.float64]
+    loss_ms: NDArray[np.float64] | None
+    """Infiltration plus drainage rate (m/s), None where nothing is ever lost."""
+    drainage_mm_h: NDArray[np.float64] | None
+    """Drainage capacity as given (a value or a grid), None when there is none."""
+    edges: dict[str, float | None]
+    obs_cells: NDArray[np.int64]
+    inflow_cells: NDArray[np.int64]
+    inflow_edge: NDArray[np.int64]
+    inflow_owner: NDArray[np.int64]
+    inflow_curves: list
+    stage_cells: NDArray[np.int64]
+    stage_owner: NDArray[np.int64]
+    stage_curves: list
+    hyetographs: list
+    zone: NDArray[np.int32] | None
+    events: list
+    schedule: NDArray[np.float64]
+    snapshot_times: NDArray[np.float64]
+    snapshot_at: NDArray[np.int64]
+    series_times: NDArray[np.float64]
+    series_at: NDArray[np.int64]
+
+
+@dataclass
+class _Run:
+    """The arrays of a run (step 2), as tuples in the order the kernels take them (see
+    :func:`jumeau.flood._kernels.advance`)."""
+
+    grid: tuple
+    state: tuple
+    work: tuple
+    slots: tuple
+    diag: tuple
+    lost_m: NDArray[np.float64] | None
+    wet: tuple
+    work_int: tuple
+    per_row: tuple
+    phys: _kernels.Physics
+    n_threads: int
+    acc: NDArray[np.float64] = field(default_factory=lambda: np.zeros(5))
+    counters: NDArray[np.int64] = field(default_factory=lambda: np.zeros(2, np.int64))
+    initial_storage_m3: float = 0.0
+    snapshots: NDArray[np.float32] | None = None
+    obs_depth: NDArray[np.float64] | None = None
+    obs_level: NDArray[np.float64] | None = None
+
+
+def _prepare(bed_m, cell_size_m, duration_s, *, manning_n, blocked, initial_depth_m,
+             initial_level_m, inflows, imposed_levels, rainfall, infiltration_mm_h,
+             drainage_mm_h, bed_changes, unblocks, free_outflow, observation_rows,
+             observation_cols, snapshot_interval_s, series_interval_s,
+             settings) -> _Problem:
+    """Check every input, refuse a run that would not fit in memory, and put the inputs
+    in the form the kernels take; allocates nothing large before the memory check."""
     _check_settings(settings)
     cell_size_m = _positive(cell_size_m, Text("taille de maille", "cell size"))
     duration_s = _positive(duration_s, Text("durée", "duration"))
-    bed = np.array(bed_m, dtype=np.float64)
+    bed = np.asarray(bed_m, dtype=np.float64)
     if bed.ndim != 2 or bed.shape[0] < 1 or bed.shape[1] < 1:
         raise JumeauError(Text("le MNT doit être une grille 2D, pas de forme {s}",
                                "the bed must be a 2D grid, not of shape {s}").format(
                                    s=bed.shape))
     shape = bed.shape
-    ny, nx = shape
 
     # sizes first: refuse before allocating anything large
     n_snapshots = (0 if snapshot_interval_s is None else _count_times(
@@ -602,21 +686,15 @@ def solve_flood(
                 i=i, j=j, k=int(bad_bed.sum())),
             fix=Text("boucher les trous du MNT ou bloquer ces cellules",
                      "fill the holes of the DEM or block these cells"))
-    n_grid = _grid(manning_n, shape, Text("coefficient de Manning", "Manning coefficient"))
+    del bad_bed
+    # float32: a Manning coefficient is known to two digits
+    n_grid = _grid(manning_n, shape, Text("coefficient de Manning", "Manning coefficient"),
+                   dtype=np.float32)
     if not (np.isfinite(n_grid) & (n_grid > 0) | blocked_mask).all():
         raise JumeauError(Text("le coefficient de Manning doit être positif",
                                "the Manning coefficient must be positive"))
     depth0 = _initial_depth(bed, blocked_mask, initial_depth_m, initial_level_m)
-    infiltration = _grid(infiltration_mm_h, shape, Text("infiltration", "infiltration"))
-    if not (np.isfinite(infiltration) & (infiltration >= 0)).all():
-        raise JumeauError(Text("l'infiltration doit être positive ou nulle (mm/h)",
-                               "infiltration must be zero or positive (mm/h)"))
-    drainage = _grid(drainage_mm_h, shape, Text("drainage", "drainage"))
-    if not (np.isfinite(drainage) & (drainage >= 0)).all():
-        raise JumeauError(Text("la capacité du réseau pluvial doit être positive ou nulle "
-                               "(mm/h)", "the drainage capacity must be zero or positive "
-                               "(mm/h)"))
-    loss_rate = infiltration + drainage  # both act together on standing water
+    loss_ms, drainage_mm_h = _loss_rates(infiltration_mm_h, drainage_mm_h, shape)
     snapshot_times = np.arange(n_snapshots) * float(snapshot_interval_s or 0.0)
     series_times = np.arange(n_series) * float(series_interval_s)
     edges = _edges(free_outflow)
@@ -635,143 +713,264 @@ def solve_flood(
     marks += [np.asarray(hy[0]) for hy in hyetographs]
     marks += [np.array([e[0] for e in events])]
     schedule = _schedule(np.concatenate(marks), duration_s)
-    snapshot_at = _indices_in(schedule, snapshot_times)
-    series_at = _indices_in(schedule, series_times)
 
-    # ---- state
     z = np.where(blocked_mask, np.inf, bed)
-    z_open = bed.copy()  # the bed of blocked cells, used when they open
-    h = depth0
-    ratio = np.ones((ny + 2, nx + 2))  # with a halo of ones, see _kernels._limiter_row
-    # discharges, their new values and the face flow depths (1 where dry; float32 is
-    # plenty for the speeds they serve and halves their memory traffic)
-    state = (h, np.zeros((ny, nx + 1)), np.zeros((ny + 1, nx)), np.zeros((ny, nx + 1)),
-             np.zeros((ny + 1, nx)), np.ones((ny, nx + 1), dtype=np.float32),
-             np.ones((ny + 1, nx), dtype=np.float32), ratio)
-    # largest depth, largest squared speed (the kernels avoid square roots), arrival
-    # time, time of the largest depth: one array, so the kernels take one argument
-    diag = np.empty((4, ny, nx))
-    max_depth, max_speed2, arrival, time_of_max = (
-        diag[_kernels._MAX_DEPTH], diag[_kernels._MAX_SPEED2], diag[_kernels._ARRIVAL],
-        diag[_kernels._T_MAX])
-    max_depth[:] = h
-    max_speed2[:] = 0.0
-    arrival[:] = np.where(h > settings.arrival_depth_m, 0.0, np.nan)
-    time_of_max[:] = np.where(h > 0, 0.0, np.nan)
+    # the bed of blocked cells, used when they open: kept only when events may need it
+    z_open = np.array(bed) if events else None
+    return _Problem(
+        shape=shape, dx=cell_size_m, duration_s=duration_s, settings=settings, z=z,
+        z_open=z_open, n=n_grid, depth0=depth0, loss_ms=loss_ms, drainage_mm_h=drainage_mm_h,
+        edges=edges, obs_cells=obs_cells, inflow_cells=inflow_cells,
+        inflow_edge=inflow_edge, inflow_owner=inflow_owner, inflow_curves=inflow_curves,
+        stage_cells=stage_cells, stage_owner=stage_owner, stage_curves=stage_curves,
+        hyetographs=hyetographs, zone=zone, events=events, schedule=schedule,
+        snapshot_times=snapshot_times, snapshot_at=_indices_in(schedule, snapshot_times),
+        series_times=series_times, series_at=_indices_in(schedule, series_times))
+
+
+def _loss_rates(infiltration_mm_h: ArrayLike, drainage_mm_h: ArrayLike,
+                shape: tuple[int, int]) -> tuple[NDArray | None, NDArray | None]:
+    """The loss rate per cell in m/s (infiltration and drainage act together on
+    standing water), None where nothing is ever lost, and the drainage capacity as
+    given (mm/h, a value or a grid; None when there is none), to share the losses out at
+    the end. Float64: volumes drained are compared with hand-computed ones."""
+    rates = []
+    for value, what, message in (
+            (infiltration_mm_h, Text("infiltration", "infiltration"),
+             Text("l'infiltration doit être positive ou nulle (mm/h)",
+                  "infiltration must be zero or positive (mm/h)")),
+            (drainage_mm_h, Text("drainage", "drainage"),
+             Text("la capacité du réseau pluvial doit être positive ou nulle (mm/h)",
+                  "the drainage capacity must be zero or positive (mm/h)"))):
+        arr = np.asarray(value, dtype=np.float64)
+        if arr.ndim and arr.shape != shape:
+            raise JumeauError(Text(f"{what.fr} : forme {arr.shape} au lieu de {shape}",
+                                   f"{what.en}: shape {arr.shape} instead of {shape}"))
+        if not (np.isfinite(arr) & (arr >= 0)).all():
+            raise JumeauError(message)
+        rates.append(arr if (arr > 0).any() else None)
+    infiltration, drainage = rates
+    if infiltration is None and drainage is None:
+        return None, None
+    loss_ms = np.zeros(shape)
+    for rate in rates:
+        if rate is not None:
+            loss_ms += rate
+    loss_ms *= _MM_H_TO_M_S
+    return loss_ms, drainage
+
+
+def _allocate(problem: _Problem) -> _Run:
+    """The state, work rows and diagnostics of a run (step 2); see the module notes of
+    :mod:`jumeau.flood._kernels` for which arrays are float32 and why."""
+    settings = problem.settings
+    ny, nx = problem.shape
+    h = problem.depth0
+    n_threads = _thread_count(settings.n_threads)
+    face_rows, ratio_rows = _kernels.work_rows(n_threads)
+    # work rows: new discharges, face flow depths (1 where dry), limiter ratios (with a
+    # halo of ones)
+    work = (np.zeros((face_rows, nx + 1)), np.zeros((face_rows, nx)),
+            np.ones((face_rows, nx + 1), dtype=np.float32),
+            np.ones((face_rows, nx), dtype=np.float32), np.ones((ratio_rows, nx + 2)))
+    slots = (*_kernels.serial_slots(ny), np.zeros(ny + 1, dtype=np.int64),
+             np.zeros(ny + 2, dtype=np.int64), np.zeros(n_threads + 1, dtype=np.int64))
+    # largest depth (rounded up), largest squared speed (the kernels avoid square
+    # roots), arrival time, time of the largest depth
+    max_depth = _f32_up_grid(h)
+    arrival = np.full(problem.shape, np.nan, dtype=np.float32)
+    arrival[h > settings.arrival_depth_m] = 0.0
+    time_of_max = np.full(problem.shape, np.nan, dtype=np.float32)
+    time_of_max[h > 0] = 0.0
+    diag = (max_depth, np.zeros(problem.shape, dtype=np.float32), arrival, time_of_max)
 
     empty_lo = np.full(ny, nx, dtype=np.int64)
     empty_hi = np.full(ny, -1, dtype=np.int64)
     w_lo, w_hi = _wet_ranges(h)
     f_lo, f_hi = empty_lo.copy(), empty_hi.copy()
-    for cells in (inflow_cells, stage_cells):
+    for cells in (problem.inflow_cells, problem.stage_cells):
         for i, j in cells:
             f_lo[i] = min(f_lo[i], j)
             f_hi[i] = max(f_hi[i], j)
-    wet = (w_lo, w_hi, empty_lo.copy(), empty_hi.copy(), f_lo, f_hi)
-    work_int = tuple(np.zeros(ny, dtype=np.int64) for _ in range(7))
-    row_out = np.zeros(ny)
-    row_top = np.zeros(ny, dtype=np.int64)
-    acc = np.zeros(5)
-    counters = np.zeros(2, dtype=np.int64)
-
-    loss_on = bool((loss_rate > 0).any())
-    loss_ms = loss_rate * _MM_H_TO_M_S if loss_on else np.zeros((1, 1))
-    lost = np.zeros(shape if loss_on else (1, 1))  # depth lost per cell (m)
-    rain_by_zone = zone is not None
-    zone_arr = zone if zone is not None else np.zeros((1, 1), dtype=np.int64)
     froude = math.inf if settings.froude_max is None else float(settings.froude_max)
-    params = (float(cell_size_m), float(settings.gravity_ms2), float(settings.theta),
-              courant_number(settings), float(settings.flow_depth_min_m), froude,
-              float(settings.max_time_step_s))
-    thresholds = (float(settings.arrival_depth_m), float(settings.velocity_min_depth_m))
+    phys = _kernels.Physics(
+        dx=float(problem.dx), g=float(settings.gravity_ms2), theta=float(settings.theta),
+        alpha=courant_number(settings), h_min=float(settings.flow_depth_min_m),
+        froude_max=froude, dt_max=float(settings.max_time_step_s),
+        arrival_depth=float(settings.arrival_depth_m),
+        velocity_depth=float(settings.velocity_min_depth_m))
+    n_obs = len(problem.obs_cells)
+    return _Run(
+        grid=(problem.z, problem.n),
+        state=(h, np.zeros((ny, nx + 1)), np.zeros((ny + 1, nx))),
+        work=work, slots=slots, diag=diag,
+        lost_m=None if problem.loss_ms is None else np.zeros(problem.shape),
+        wet=(w_lo, w_hi, empty_lo.copy(), empty_hi.copy(), f_lo, f_hi),
+        work_int=tuple(np.zeros(ny, dtype=np.int64) for _ in range(7)),
+        per_row=(np.zeros(ny), np.zeros(ny, dtype=np.int64)),
+        phys=phys, n_threads=n_threads,
+        initial_storage_m3=float(h.sum()) * problem.dx**2,
+        snapshots=np.zeros((problem.snapshot_times.size, ny, nx), dtype=np.float32),
+        obs_depth=np.zeros((n_obs, problem.series_times.size)),
+        obs_level=np.zeros((n_obs, problem.series_times.size)))
 
-    initial_storage = float(h.sum()) * cell_size_m**2
-    snapshots = np.zeros((snapshot_times.size, ny, nx), dtype=np.float32)
-    obs_depth = np.zeros((len(obs_cells), series_times.size))
-    obs_level = np.zeros_like(obs_depth)
-    obs_r, obs_c = obs_cells[:, 0], obs_cells[:, 1]
 
-    def record(k: int) -> None:
-        for s in np.flatnonzero(snapshot_at == k):
-            snapshots[s] = h
-        for s in np.flatnonzero(series_at == k):
-            obs_depth[:, s] = h[obs_r, obs_c]
-            obs_level[:, s] = z[obs_r, obs_c] + h[obs_r, obs_c]
+def _loop(problem: _Problem, run: _Run, progress: Callable[[float], None] | None) -> float:
+    """Run the schedule's segments through the compiled time loop (step 3): forcings
+    of each segment, events between them, snapshots and series at their times. Returns
+    the wall time spent in the kernels (s)."""
+    settings = problem.settings
+    z = problem.z
+    schedule = problem.schedule
+    no_grid = np.zeros((1, 1))
+    lost_m = run.lost_m if run.lost_m is not None else no_grid
+    loss_ms = (problem.loss_ms if problem.loss_ms is not None
+               else np.zeros((1, 1), dtype=np.float32))
 
-    def ground() -> tuple[NDArray, NDArray]:
-        """What depends on the ground, recomputed after events: the edge faces (their
-        outflow slopes) and the number of open cells of each rain zone (index 0: cells
-        in no zone)."""
-        slopes = _edge_slopes(z, cell_size_m, edges, settings.min_outflow_slope)
-        faces = _edge_faces(shape, slopes, inflow_cells, inflow_edge)
-        open_cells = np.isfinite(z)
-        if rain_by_zone:
-            counts = np.bincount(zone_arr[open_cells] + 1, minlength=len(hyetographs) + 1)
-        else:
-            counts = np.array([0, open_cells.sum()])
-        return faces, counts.astype(np.float64)
-
-    def rain_at(t_mid: float) -> tuple[float, NDArray, bool, float]:
-        """Rain over a segment: the uniform rate, or the rate per cell when by zone
-        (m/s, zero on blocked cells) and a flag saying which, and the total over the
-        grid (m³/s)."""
-        rates = _rain_at(hyetographs, t_mid)
-        volume = float(np.sum(rates * rain_cells)) * cell_size_m**2  # no BLAS call
-        if not rain_by_zone or volume == 0.0:
-            return float(rates[1]) if not rain_by_zone else 0.0, no_rain_grid, False, volume
-        return 0.0, np.where(np.isfinite(z), rates[zone_arr + 1], 0.0), True, volume
-
-    no_rain_grid = np.zeros((1, 1))
-    n_threads = _thread_count(settings.n_threads)
     # on one thread the fused serial sweep is always the faster
-    parallel_min_cells = int(settings.parallel_min_cells) if n_threads > 1 else 2**62
+    parallel_min_cells = (int(settings.parallel_min_cells) if run.n_threads > 1
+                          else 2**62)
     previous_threads = numba.get_num_threads()
     kernel_time = 0.0
-    event_k = _apply_events(events, 0, 0.0, z, z_open)
-    edge_faces, rain_cells = ground()
-    record(0)
+    event_k = _apply_events(problem.events, 0, 0.0, z, problem.z_open)
+    edge_faces, rain_cells = _ground(problem)
+    _record(problem, run, 0)
     try:
-        numba.set_num_threads(n_threads)
+        numba.set_num_threads(run.n_threads)
         for k in range(schedule.size - 1):
             t_a, t_b = float(schedule[k]), float(schedule[k + 1])
             t_mid = 0.5 * (t_a + t_b)
-            inflow_q, inflow_rate = _inflow_at(inflow_curves, inflow_owner, t_a, t_mid)
-            stage_level, stage_rate = _stage_at(stage_curves, stage_owner, t_a, t_mid)
-            rain_uniform, rain_grid, rain_by_cell, rain_volume = rain_at(t_mid)
+            inflow_q, inflow_rate = _inflow_at(problem.inflow_curves, problem.inflow_owner,
+                                               t_a, t_mid)
+            stage_level, stage_rate = _stage_at(problem.stage_curves, problem.stage_owner,
+                                                t_a, t_mid)
+            forcing, rain_grid = _rain_forcing(problem, rain_cells, t_mid, no_grid)
             started = time.perf_counter()
             _kernels.advance(
-                t_a, t_b, z, n_grid, state, diag, wet, work_int, row_out, row_top,
-                stage_cells, stage_level, stage_rate, inflow_cells, inflow_edge, inflow_q,
-                inflow_rate, rain_uniform, rain_grid, rain_by_cell, rain_volume,
-                loss_ms, lost, loss_on, edge_faces, params,
-                thresholds, acc, counters, parallel_min_cells, n_threads)
+                t_a, t_b, run.grid, run.state, run.work, run.slots, run.diag,
+                (rain_grid, loss_ms, lost_m), run.wet, run.work_int, run.per_row,
+                (problem.stage_cells, stage_level, stage_rate),
+                (problem.inflow_cells, problem.inflow_edge, inflow_q, inflow_rate),
+                edge_faces, forcing, run.phys, run.acc, run.counters, parallel_min_cells,
+                run.n_threads)
             kernel_time += time.perf_counter() - started
-            if event_k < len(events) and events[event_k][0] <= t_b + 1e-9:
-                event_k = _apply_events(events, event_k, t_b, z, z_open)
-                edge_faces, rain_cells = ground()
-            record(k + 1)
+            if event_k < len(problem.events) and problem.events[event_k][0] <= t_b + 1e-9:
+                event_k = _apply_events(problem.events, event_k, t_b, z, problem.z_open)
+                edge_faces, rain_cells = _ground(problem)
+            _record(problem, run, k + 1)
             if progress is not None:
-                progress(t_b / duration_s)
+                progress(t_b / problem.duration_s)
     finally:
         numba.set_num_threads(previous_threads)
+    return kernel_time
 
-    # the volume each cell lost, shared by rate (exact: both worked on the same water)
-    drained_m = np.divide(lost * drainage, loss_rate, out=np.zeros(shape), where=loss_rate > 0)
-    drained_m3 = float(drained_m.sum()) * cell_size_m**2
+
+def _record(problem: _Problem, run: _Run, k: int) -> None:
+    """Snapshots and observation series due at the end of segment ``k``."""
+    h = run.state[0]
+    obs_r, obs_c = problem.obs_cells[:, 0], problem.obs_cells[:, 1]
+    for s in np.flatnonzero(problem.snapshot_at == k):
+        run.snapshots[s] = h
+    for s in np.flatnonzero(problem.series_at == k):
+        run.obs_depth[:, s] = h[obs_r, obs_c]
+        run.obs_level[:, s] = problem.z[obs_r, obs_c] + h[obs_r, obs_c]
+
+
+def _ground(problem: _Problem) -> tuple[NDArray, NDArray]:
+    """What depends on the ground, recomputed after events: the edge faces (their
+    outflow slopes) and the number of open cells of each rain zone (index 0: cells in
+    no zone)."""
+    z = problem.z
+    slopes = _edge_slopes(z, problem.dx, problem.edges, problem.settings.min_outflow_slope)
+    faces = _edge_faces(problem.shape, slopes, problem.inflow_cells, problem.inflow_edge)
+    open_cells = np.isfinite(z)
+    if problem.zone is not None:
+        counts = np.bincount(problem.zone[open_cells] + 1,
+                             minlength=len(problem.hyetographs) + 1)
+    else:
+        counts = np.array([0, open_cells.sum()])
+    return faces, counts.astype(np.float64)
+
+
+def _rain_forcing(problem: _Problem, rain_cells: NDArray, t_mid: float,
+                  no_grid: NDArray) -> tuple[_kernels.Forcing, NDArray]:
+    """Rain over a segment: the uniform rate, or the rate per cell when by zone (m/s,
+    zero on blocked cells), and the total over the grid (m³/s); the loss flag rides
+    along. The rates stay float64: a rain total is compared with hand-computed ones."""
+    rates = _rain_at(problem.hyetographs, t_mid)
+    by_zone = problem.zone is not None
+    volume = float(np.sum(rates * rain_cells)) * problem.dx**2  # no BLAS call
+    losses_on = problem.loss_ms is not None
+    if not by_zone or volume == 0.0:
+        uniform = float(rates[1]) if not by_zone else 0.0
+        return _kernels.Forcing(uniform, False, volume, losses_on), no_grid
+    grid = rates[problem.zone + 1]
+    grid[~np.isfinite(problem.z)] = 0.0
+    return _kernels.Forcing(0.0, True, volume, losses_on), grid
+
+
+def _collect(problem: _Problem, run: _Run, kernel_time_s: float) -> FloodSolution:
+    """The solution (step 4): diagnostics as float64 grids, the mass balance. The work
+    arrays are let go first, so the results do not add to the peak memory."""
+    h = run.state[0]
+    dx2 = problem.dx**2
+    acc, counters = run.acc, run.counters
+    lost_m = run.lost_m
+    if lost_m is None:
+        lost_m3 = drained_m3 = 0.0
+    else:
+        lost_m3 = float(lost_m.sum()) * dx2
+        drained_m3 = 0.0
+        if problem.drainage_mm_h is not None:
+            drained_m3 = _drained_m(lost_m, problem.drainage_mm_h, problem.loss_ms) * dx2
     balance = MassBalance(
         inflow_m3=float(acc[0]), rain_m3=float(acc[1]), boundary_in_m3=float(acc[2]),
         boundary_out_m3=float(acc[3]), outflow_m3=float(acc[4]),
-        infiltration_m3=float(lost.sum()) * cell_size_m**2 - drained_m3,
-        drainage_m3=drained_m3,
-        initial_storage_m3=initial_storage,
-        final_storage_m3=float(h.sum()) * cell_size_m**2)
+        infiltration_m3=lost_m3 - drained_m3, drainage_m3=drained_m3,
+        initial_storage_m3=run.initial_storage_m3, final_storage_m3=float(h.sum()) * dx2)
+    max_depth, speed2, arrival, time_of_max = run.diag
+    run.state = run.work = run.diag = run.grid = run.lost_m = None
+    problem.z = problem.z_open = problem.n = problem.loss_ms = problem.drainage_mm_h = None
+    # one grid at a time: each float32 grid goes as its name is rebound
+    max_depth = max_depth.astype(np.float64)
+    max_velocity = np.sqrt(speed2, out=speed2).astype(np.float64)
+    del speed2
+    arrival = arrival.astype(np.float64)
+    time_of_max = time_of_max.astype(np.float64)
     return FloodSolution(
-        max_depth_m=max_depth, max_velocity_ms=np.sqrt(max_speed2), arrival_time_s=arrival,
+        max_depth_m=max_depth, max_velocity_ms=max_velocity, arrival_time_s=arrival,
         time_of_max_depth_s=time_of_max, final_depth_m=h,
-        snapshot_times_s=snapshot_times, snapshot_depth_m=snapshots,
-        observation_times_s=series_times, observation_depth_m=obs_depth,
-        observation_level_m=obs_level, mass_balance=balance, n_steps=int(counters[0]),
-        cell_updates=int(counters[1]), kernel_wall_time_s=kernel_time, n_threads=n_threads)
+        snapshot_times_s=problem.snapshot_times, snapshot_depth_m=run.snapshots,
+        observation_times_s=problem.series_times, observation_depth_m=run.obs_depth,
+        observation_level_m=run.obs_level, mass_balance=balance,
+        n_steps=int(counters[0]), cell_updates=int(counters[1]),
+        kernel_wall_time_s=kernel_time_s, n_threads=run.n_threads)
+
+
+def _drained_m(lost_m: NDArray, drainage_mm_h: NDArray, loss_ms: NDArray,
+               rows_per_block: int = 256) -> float:
+    """Depth drained, summed over the cells: the depth each cell lost, shared by rate
+    (infiltration and drainage worked on the same water), a block of rows at a time."""
+    drainage = np.broadcast_to(drainage_mm_h, lost_m.shape)
+    total = 0.0
+    for start in range(0, lost_m.shape[0], rows_per_block):
+        rows = slice(start, start + rows_per_block)
+        rate = drainage[rows] * _MM_H_TO_M_S
+        share = np.divide(rate, loss_ms[rows], out=np.zeros_like(rate),
+                          where=loss_ms[rows] > 0)
+        total += float(np.sum(lost_m[rows] * share))
+    return total
+
+
+def _f32_up_grid(h: NDArray[np.float64], rows_per_block: int = 256) -> NDArray[np.float32]:
+    """``h`` as float32 rounded up (as the kernels record the largest depth), a block of
+    rows at a time so that no float64 temporary is the size of the grid."""
+    out = h.astype(np.float32)
+    for start in range(0, h.shape[0], rows_per_block):
+        block = out[start:start + rows_per_block]
+        low = block.astype(np.float64) < h[start:start + rows_per_block]
+        block[low] = np.nextafter(block[low], np.float32(np.inf))
+    return out
 
 
 # --------------------------------------------------------------------------- helpers
@@ -1052,7 +1251,7 @@ def _rainfall(rainfall: Rainfall | Hyetograph | None, shape: tuple[int, int]):
         raise JumeauError(Text(
             f"zones de pluie : numéros entre -1 et {len(hyetographs) - 1} attendus",
             f"rain zones: numbers between -1 and {len(hyetographs) - 1} expected"))
-    return hyetographs, np.ascontiguousarray(zone, dtype=np.int64)
+    return hyetographs, np.ascontiguousarray(zone, dtype=np.int32)
 
 
 def _events(changes: Sequence[BedChange], unblocks: Sequence[Unblock],
