@@ -23,11 +23,12 @@ def run(
     tiles: Tiles = False,
 ) -> None:
     """Lance un scénario : carte, indicateurs et couches dans out/<nom>/."""
+    from jumeau.io.demo import resolve_scenario
     from jumeau.scenario.runner import run as run_scenario
     from jumeau.scenario.spec import read_scenario
 
     apply_lang(lang)
-    scenario = read_scenario(spec, seed=seed)
+    scenario = read_scenario(resolve_scenario(spec), seed=seed)
     with console.status(Text("Scénario « {n} »", "Scenario '{n}'").format(n=scenario.name)) as up:
         result = run_scenario(scenario, out_dir=out, tiles=tiles, progress=lambda m: up(str(m)))
     if as_json:

@@ -17,11 +17,12 @@ def validate(
     lang: Lang = None,
 ) -> None:
     """Vérifie un ou plusieurs scénarios sans les lancer (code 2 au premier problème)."""
+    from jumeau.io.demo import resolve_scenario
     from jumeau.scenario.spec import read_scenario
 
     apply_lang(lang)
     for path in spec:
-        scenario = read_scenario(path)
+        scenario = read_scenario(resolve_scenario(path))
         kinds = ", ".join(scenario.simulations)
         console.out.print(str(Text("{f} : valide (« {n} », simulations : {k})",
                                    "{f}: valid ('{n}', simulations: {k})").format(
