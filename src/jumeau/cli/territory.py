@@ -92,8 +92,9 @@ def render_summary(s: dict) -> str:
         lines.append(_kv(Text("Réseau routier", "Road network"), f"{n(net['nodes'])} " + str(
             Text("nœuds", "nodes")) + f", {n(net['edges'])} " + str(Text("arcs orientés",
                                                                          "directed edges"))
-            + f", {n(net['components'])} " + str(Text("composantes connexes",
-                                                      "connected components"))))
+            + f", {n(net['components'])} " + str(
+                Text("composante connexe", "connected component") if net["components"] == 1
+                else Text("composantes connexes", "connected components"))))
     if s["notes"]:
         lines.append(str(Text("Notes :", "Notes:")))
         lines.extend(f"  - {note}" for note in s["notes"])
