@@ -13,7 +13,7 @@ from jumeau.i18n import Text, current_language
 
 def demo(out: Out = None, lang: Lang = None, tiles: Tiles = False) -> None:
     """Lance tous les scénarios prêts sur le territoire de démonstration et écrit
-    out/demo/index.html, qui relie leurs cartes."""
+    out/demo/index.html, qui relie leurs cartes et leurs rapports."""
     from jumeau.io.demo import scenarios_path
     from jumeau.io.outputs import write_text_atomic
     from jumeau.maps.index import index_page
@@ -37,7 +37,9 @@ def demo(out: Out = None, lang: Lang = None, tiles: Tiles = False) -> None:
             advance()
     write_text_atomic(root / "index.html", index_page(done, lang=current_language()))
     for result in done:
-        console.info(f"  {result.scenario.name}: {result.out_dir / 'map.html'}")
+        folder = result.out_dir / "comparaison" if result.comparison is not None \
+            else result.out_dir
+        console.info(f"  {result.scenario.name}: {folder / 'report.html'}")
     console.info(Text("{n} scénarios ; ouvrez {f}", "{n} scenarios; open {f}").format(
         n=len(done), f=root / "index.html"))
 

@@ -45,6 +45,14 @@ CATALOGUE: dict[str, str] = {
     "out/demo/index.html, qui relie leurs cartes.":
         "Run every ready scenario on the demo territory and write out/demo/index.html, "
         "which links their maps.",
+    "Fichiers de scénario YAML (le premier est la référence).":
+        "Scenario YAML files (the first is the baseline).",
+    "Affiche les indicateurs et les écarts en JSON.":
+        "Print the indicators and the changes as JSON.",
+    "Compare des scénarios sur un même territoire : chaque fichier devient une variante, "
+    "le premier est la référence.":
+        "Compare scenarios on one territory: each file becomes a variant, the first one "
+        "is the baseline.",
     "Remplace un dossier de sortie qui contient d'autres fichiers.":
         "Replace an output folder that holds other files.",
 }

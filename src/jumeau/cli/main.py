@@ -70,9 +70,9 @@ def _register() -> None:
 
     app.add_typer(territory.app, name="territory")
     app.add_typer(data.app, name="data")
-    for module in ("run", "validate", "demo", "scenarios"):
-        mod = __import__(f"jumeau.cli.{module}", fromlist=["register"])
-        mod.register(app)
+    for module in ("run", "compare", "validate", "demo", "scenarios"):
+        # A command module that fails to import is a bug to see, never a missing command.
+        __import__(f"jumeau.cli.{module}", fromlist=["register"]).register(app)
 
 
 _register()

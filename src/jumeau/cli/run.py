@@ -32,28 +32,49 @@ def run(
     with console.status(Text("Scénario « {n} »", "Scenario '{n}'").format(n=scenario.name)) as up:
         result = run_scenario(scenario, out_dir=out, tiles=tiles, progress=lambda m: up(str(m)))
     if as_json:
-        console.stdout_write(json.dumps({"scenario": scenario.name,
-                                         "indicators": result.indicators()},
-                                        ensure_ascii=False) + "\n")
+        console.stdout_write(json.dumps(result.summary(), ensure_ascii=False) + "\n")
         return
     print_indicators(result)
-    console.info(Text("Résultats dans {d} (ouvrez map.html dans un navigateur)",
-                      "Results in {d} (open map.html in a browser)").format(d=result.out_dir))
+    where = result.out_dir / "comparaison" if result.comparison is not None else result.out_dir
+    console.info(Text("Résultats dans {d} (ouvrez map.html ou report.html dans un navigateur)",
+                      "Results in {d} (open map.html or report.html in a browser)").format(
+        d=where))
+
+
+def _value(value: float, lang: str) -> str:
+    return "—" if value != value else fmt_number(value, lang, 0 if float(value).is_integer()
+                                                 else 2)
 
 
 def print_indicators(result) -> None:
+    """The indicators on stdout: a column per variant with the change against the
+    baseline, when there are variants."""
     lang = current_language()
+    sep = " : " if lang == "fr" else ": "
     title = result.scenario.spec.title or result.scenario.name
     console.out.print(title, markup=False, style="bold")
-    for r in result.results.values():
-        for ind in r.indicators():
-            value = "—" if ind.value != ind.value else fmt_number(
-                ind.value, lang, 0 if float(ind.value).is_integer() else 2)
+    if result.comparison is None:
+        for _, ind in result.baseline.indicator_list():
             unit = f" {ind.unit}" if ind.unit else ""
-            console.out.print(f"  {ind.label.render(lang)} : {value}{unit}" if lang == "fr"
-                              else f"  {ind.label.render(lang)}: {value}{unit}", markup=False)
-        for note in getattr(r, "notes", ()):
-            console.detail(f"  · {note.render(lang)}")
+            console.out.print(f"  {ind.label.render(lang)}{sep}{_value(ind.value, lang)}{unit}",
+                              markup=False)
+        for r in result.results.values():
+            for note in getattr(r, "notes", ()):
+                console.detail(f"  · {note.render(lang)}")
+        return
+    words = {"better": Text("mieux", "better"), "worse": Text("moins bien", "worse"),
+             "same": Text("inchangé", "unchanged")}
+    for name, vc in result.comparison.variants.items():
+        console.out.print(str(Text("  {v} comparé à {b} :", "  {v} against {b}:").format(
+            v=name, b=result.comparison.baseline)), markup=False, style="bold")
+        for c in vc.indicators:
+            unit = f" {c.unit}" if c.unit else ""
+            change = "" if c.change != c.change else (
+                ("+" if c.change > 0 else "") + _value(c.change, lang))
+            verdict = f" ({words[c.verdict].render(lang)})" if c.verdict else ""
+            console.out.print(f"    {c.label.render(lang)}{sep}{_value(c.baseline, lang)} → "
+                              f"{_value(c.value, lang)}{unit} [{change}]{verdict}",
+                              markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -23,10 +23,16 @@ def validate(
     apply_lang(lang)
     for path in spec:
         scenario = read_scenario(resolve_scenario(path))
-        kinds = ", ".join(scenario.simulations)
-        console.out.print(str(Text("{f} : valide (« {n} », simulations : {k})",
-                                   "{f}: valid ('{n}', simulations: {k})").format(
-            f=path, n=scenario.name, k=kinds)), markup=False)
+        kinds = ", ".join(dict.fromkeys(k for v in scenario.variants.values()
+                                        for k in v.simulations))
+        text = Text("{f} : valide (« {n} », simulations : {k})",
+                    "{f}: valid ('{n}', simulations: {k})").format(f=path, n=scenario.name,
+                                                                    k=kinds)
+        if scenario.has_variants:
+            text = text + Text(" ; variantes : {v} (référence : {b})",
+                               "; variants: {v} (baseline: {b})").format(
+                v=", ".join(scenario.variants), b=scenario.baseline)
+        console.out.print(str(text), markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -12,8 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from jumeau.errors import JumeauError, did_you_mean
 from jumeau.i18n import Text
-from jumeau.scenario import registry
-from jumeau.scenario.result import Indicator, Raster
+from jumeau.scenario.result import Raster
 from jumeau.territory.model import Territory
 from jumeau.territory.schema import CRITICAL_FACILITIES, HAZARD_CLASSES
 
@@ -75,30 +74,26 @@ class ExposureResult:
                             & (self.by_zone["hazard"] == "total")]
         return float(rows[column].iloc[0]) if len(rows) else 0.0
 
-    def indicators(self) -> list[Indicator]:
-        s = self.headline_scenario
-        out = [
-            Indicator("buildings_exposed", self._total("buildings"), "",
-                      Text("bâtiments en zone inondable ({s})", "buildings in the flood zone ({s})"
-                           ).format(s=s)),
-            Indicator("residents_exposed", round(self._total("residents")), "",
-                      Text("habitants en zone inondable", "residents in the flood zone")),
-            Indicator("residents_75p_exposed", round(self._total("residents_75p"))
-                      if self.has_age else np.nan, "",
-                      Text("dont habitants de 75 ans ou plus", "of whom aged 75 or over")),
-            Indicator("dwellings_exposed", round(self._total("dwellings")), "",
-                      Text("logements en zone inondable", "dwellings in the flood zone")),
-            Indicator("roads_exposed_km", round(self._total("roads_km"), 2), "km",
-                      Text("routes en zone inondable", "roads in the flood zone")),
-            Indicator("critical_facilities_exposed", self._total("critical_facilities"), "",
-                      Text("équipements sensibles en zone inondable",
-                           "critical facilities in the flood zone")),
-        ]
-        return out
+    def indicators(self) -> dict[str, float]:
+        return {
+            "buildings_exposed": self._total("buildings"),
+            "residents_exposed": round(self._total("residents")),
+            "residents_75p_exposed": round(self._total("residents_75p")) if self.has_age
+            else np.nan,
+            "dwellings_exposed": round(self._total("dwellings")),
+            "roads_exposed_km": round(self._total("roads_km"), 2),
+            "critical_facilities_exposed": self._total("critical_facilities"),
+        }
+
+    def context(self) -> dict[str, object]:
+        return {"scenario": self.headline_scenario}
 
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
-        return {"exposed_buildings": self.buildings, "exposed_roads": self.roads,
-                "flood_zones": self.zones, "exposed_facilities": self.facilities}
+        b = self.buildings
+        headline = b[b["scenario"] == self.headline_scenario]
+        return {"exposed_buildings": self.buildings, "headline_buildings": headline,
+                "exposed_roads": self.roads, "flood_zones": self.zones,
+                "exposed_facilities": self.facilities}
 
     def rasters(self) -> dict[str, Raster]:
         return {}
@@ -106,8 +101,12 @@ class ExposureResult:
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"exposure_by_zone": self.by_zone}
 
+    def series(self) -> dict:
+        return {}
 
-def simulate(territory: Territory, params: ExposureParams, *, seed: int = 0) -> ExposureResult:
+
+def simulate(territory: Territory, params: ExposureParams, *, seed: int = 0,
+             inputs: dict | None = None) -> ExposureResult:
     """Overlay buildings, residents, roads and facilities with the flood zones.
 
     A building is in a zone when its footprint intersects it; with nested or overlapping
@@ -250,20 +249,3 @@ def _count_facilities(part: pd.DataFrame) -> int:
     return int(part.drop_duplicates(["facility", "name"]).shape[0])
 
 
-KIND = registry.register(registry.SimulationKind(
-    name="exposure",
-    title=Text("Exposition aux zones inondables", "Exposure to flood zones"),
-    params=ExposureParams,
-    run=simulate,
-    needs=(registry.Need("buildings", Text("bâtiments", "buildings")),
-           registry.Need("flood_zones", Text("zones inondables (TRI, PPRI, AZI)",
-                                             "flood zones (TRI, PPRI, AZI)"))),
-    outputs=(
-        registry.Output("buildings_exposed", "", "buildings intersecting the headline zones"),
-        registry.Output("residents_exposed", "", "residents of those buildings"),
-        registry.Output("residents_75p_exposed", "", "of whom aged 75 or over (NaN if unknown)"),
-        registry.Output("dwellings_exposed", "", "dwellings in those buildings"),
-        registry.Output("roads_exposed_km", "km", "length of road inside the zones"),
-        registry.Output("critical_facilities_exposed", "", "distinct critical facilities"),
-    ),
-))

@@ -27,3 +27,4 @@ __all__ = [
     "estimate_memory_bytes",
     "solve_flood",
 ]
+

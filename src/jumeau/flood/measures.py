@@ -23,7 +23,7 @@ it and the flood model knows when a wall gives way.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -32,7 +32,7 @@ import shapely
 from pydantic import Field, model_validator
 
 from jumeau.errors import JumeauError
-from jumeau.flood.params import Coords, FeatureRef, _line, _Model, read_feature
+from jumeau.flood.params import Coords, FeatureRef, _line, _Model, _polygon
 from jumeau.i18n import Text
 from jumeau.scenario.measures import register
 from jumeau.territory.model import Territory
@@ -41,7 +41,7 @@ from jumeau.territory.schema import conform
 
 
 def _area(value) -> shapely.Geometry:
-    return read_feature(value) if isinstance(value, FeatureRef) else shapely.Polygon(value)
+    return _polygon(value)
 
 
 def _add_structure(territory: Territory, row: dict, geometry: shapely.Geometry) -> gpd.GeoDataFrame:
@@ -72,6 +72,8 @@ class WallFailure(_Model):
 class Wall(_Model):
     """A flood wall or levee along a line, raising the ground to its crest."""
 
+    used_by: ClassVar[tuple[str, ...]] = ("flood",)
+
     type: Literal["wall"] = "wall"
     name: str = ""
     line: Coords | FeatureRef
@@ -85,7 +87,7 @@ class Wall(_Model):
             raise ValueError("give either `crest_height_m` (above the ground) or `crest_z_m`")
         return self
 
-    def apply(self, territory: Territory) -> Territory:
+    def apply(self, territory: Territory, *, seed: int = 0) -> Territory:
         grid = territory.require_terrain()
         line = _line(self.line)
         _outside(territory, line, "measures.wall.line")
@@ -110,12 +112,14 @@ class Wall(_Model):
 class RemoveObstacle(_Model):
     """Remove the buildings inside a polygon (and optionally level the ground there)."""
 
+    used_by: ClassVar[tuple[str, ...]] = ("flood",)
+
     type: Literal["remove_obstacle"] = "remove_obstacle"
     name: str = ""
     polygon: Coords | FeatureRef
     ground_z_m: float | None = None
 
-    def apply(self, territory: Territory) -> Territory:
+    def apply(self, territory: Territory, *, seed: int = 0) -> Territory:
         area = _area(self.polygon)
         _outside(territory, area, "measures.remove_obstacle.polygon")
         b = territory.buildings
@@ -137,6 +141,8 @@ class RemoveObstacle(_Model):
 class RaiseFloor(_Model):
     """Raise the ground floor of chosen buildings (a polygon, or building ids)."""
 
+    used_by: ClassVar[tuple[str, ...]] = ("flood",)
+
     type: Literal["raise_floor"] = "raise_floor"
     name: str = ""
     polygon: Coords | FeatureRef | None = None
@@ -149,7 +155,7 @@ class RaiseFloor(_Model):
             raise ValueError("give either `polygon` or `building_ids`")
         return self
 
-    def apply(self, territory: Territory) -> Territory:
+    def apply(self, territory: Territory, *, seed: int = 0) -> Territory:
         b = territory.buildings.copy()
         if self.polygon is not None:
             area = _area(self.polygon)

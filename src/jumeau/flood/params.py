@@ -2,7 +2,8 @@
 
 Geometry is given in the territory's CRS, as coordinate lists (``[[x, y], …]``) or as a
 named feature of a GeoJSON / GeoPackage file: ``{path: repères.geojson, name: quay}``
-(paths relative to the scenario file). Times are in hours (``time_h``), depths and levels
+(paths relative to the scenario file; read once by :mod:`jumeau.io` when the scenario
+loads). Times are in hours (``time_h``), depths and levels
 in metres, discharges in m³/s, rain in mm/h.
 """
 
@@ -23,6 +24,7 @@ from pydantic import (
 )
 from shapely.ops import substring
 
+from jumeau.scenario.refs import FeatureRef, TableRef
 from jumeau.territory.schema import LAND_COVERS
 
 
@@ -30,44 +32,15 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class FeatureRef(_Model):
-    """A named feature of a vector file (its ``name`` property)."""
-
-    path: str
-    name: str
-
-    @field_validator("path")
-    @classmethod
-    def _exists(cls, value: str, info: ValidationInfo) -> str:
-        base = (info.context or {}).get("scenario_dir")
-        full = Path(value) if base is None or Path(value).is_absolute() else Path(base) / value
-        if not full.exists():
-            raise ValueError(f"file not found: {value} (paths are relative to the scenario)")
-        return str(full)
-
-
 Coords = list[tuple[float, float]]
 
 
 def _line(value) -> shapely.Geometry:
-    return shapely.LineString(value) if not isinstance(value, FeatureRef) else read_feature(value)
+    return value.value if isinstance(value, FeatureRef) else shapely.LineString(value)
 
 
-def read_feature(ref: FeatureRef) -> shapely.Geometry:
-    """The geometry of a named feature (I/O lives in jumeau.io)."""
-    from jumeau.io.vector import read_vector
-
-    frame = read_vector(Path(ref.path))
-    if "name" not in frame.columns or ref.name not in set(frame["name"]):
-        from jumeau.errors import JumeauError, did_you_mean
-        from jumeau.i18n import Text
-
-        names = sorted(map(str, frame.get("name", [])))
-        raise JumeauError(Text("aucun objet nommé « {n} »", "no feature named '{n}'").format(
-            n=ref.name), path=Path(ref.path), field="name",
-            fix=did_you_mean(ref.name, names) or Text("noms : {c}", "names: {c}").format(
-                c=", ".join(names)))
-    return frame.geometry[frame["name"] == ref.name].iloc[0]
+def _polygon(value) -> shapely.Geometry:
+    return value.value if isinstance(value, FeatureRef) else shapely.Polygon(value)
 
 
 class TimeSeries(_Model):
@@ -172,8 +145,7 @@ class Rain(_Model):
     def area(self) -> shapely.Geometry | None:
         if self.polygon is None:
             return None
-        return shapely.Polygon(self.polygon) if not isinstance(self.polygon, FeatureRef) \
-            else read_feature(self.polygon)
+        return _polygon(self.polygon)
 
 
 class InitialWater(_Model):
@@ -196,8 +168,7 @@ class InitialWater(_Model):
     def area(self) -> shapely.Geometry | None:
         if self.polygon is None:
             return None
-        return shapely.Polygon(self.polygon) if not isinstance(self.polygon, FeatureRef) \
-            else read_feature(self.polygon)
+        return _polygon(self.polygon)
 
 
 class Breach(_Model):
@@ -295,8 +266,8 @@ class FloodParams(_Model):
     observation_points: list[ObservationPoint] = []
     thresholds: Thresholds = Thresholds()
     hazard: HazardRules = HazardRules()
-    damage_table: str | None = Field(None, description="CSV of depth–damage curves "
-                                                       "(default: JRC Europe).")
+    damage_table: TableRef | None = Field(None, description="CSV of depth–damage curves "
+                                                            "(default: JRC Europe).")
 
     @field_validator("manning")
     @classmethod
@@ -313,17 +284,6 @@ class FloodParams(_Model):
             if not 0 < n < 1:
                 raise ValueError(f"Manning's n for '{key}' must be between 0 and 1 s/m^(1/3)")
         return value
-
-    @field_validator("damage_table")
-    @classmethod
-    def _table(cls, value: str | None, info: ValidationInfo) -> str | None:
-        if value is None:
-            return None
-        base = (info.context or {}).get("scenario_dir")
-        full = Path(value) if base is None or Path(value).is_absolute() else Path(base) / value
-        if not full.exists():
-            raise ValueError(f"file not found: {value} (paths are relative to the scenario)")
-        return str(full)
 
     @model_validator(mode="after")
     def _something_happens(self) -> FloodParams:

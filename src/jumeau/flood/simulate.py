@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -15,8 +13,7 @@ from jumeau.flood.params import FloodParams
 from jumeau.flood.solver import FloodSolution, SolverSettings, solve_flood
 from jumeau.i18n import Text, number_text
 from jumeau.progress import report
-from jumeau.scenario import registry
-from jumeau.scenario.result import Indicator, Raster
+from jumeau.scenario.result import Raster, Series
 from jumeau.territory.model import Territory
 from jumeau.territory.terrain import Terrain
 
@@ -77,8 +74,8 @@ class FloodResult:
     damage_source: str
     notes: tuple[Text, ...] = field(default=())
 
-    # -- the Result protocol -----------------------------------------------------------
-    def indicators(self) -> list[Indicator]:
+    # -- the Result protocol: values of the declared outputs -----------------------------
+    def indicators(self) -> dict[str, float]:
         b = self.buildings
         flooded = b[b["flooded"]]
         land = ~self.water & ~self.blocked
@@ -86,88 +83,63 @@ class FloodResult:
         cell_ha = self.grid.resolution_m ** 2 / 1e4
         r = self.roads
         has_age = bool(np.isfinite(b["residents_75p"].to_numpy(float)).any())
-        mb = self.solution.mass_balance
-        return [
-            Indicator("flooded_buildings", len(flooded), "",
-                      Text("bâtiments inondés", "flooded buildings")),
-            Indicator("residents_affected", round(float(flooded["residents"].sum())), "",
-                      Text("habitants touchés", "residents affected")),
-            Indicator("residents_75p_affected",
-                      round(float(np.nansum(flooded["residents_75p"]))) if has_age else np.nan,
-                      "", Text("dont 75 ans ou plus", "of whom aged 75 or over")),
-            Indicator("damage_eur", round(float(flooded["damage_eur"].sum()), -2), "€",
-                      Text("dommages aux bâtiments", "damage to buildings")),
-            Indicator("roads_cut_km", round(float(r.loc[r["cut_car"], "length_m"].sum())
-                                            / 1000, 2), "km",
-                      Text("routes coupées (voitures, > {c} m)", "roads cut (cars, > {c} m)"
-                           ).format(c=number_text(self.thresholds_m["car"]))),
-            Indicator("roads_cut_emergency_km",
-                      round(float(r.loc[r["cut_emergency"], "length_m"].sum()) / 1000, 2),
-                      "km", Text("routes coupées aux secours (> {e} m)",
-                                 "roads cut to emergency vehicles (> {e} m)").format(
-                          e=number_text(self.thresholds_m["emergency"]))),
-            Indicator("facilities_hit", len(self.facilities), "",
-                      Text("équipements sensibles inondés", "critical facilities flooded")),
-            Indicator("isolated_people",
-                      round(float(b.loc[b["isolated"], "residents"].sum()))
-                      if self.isolation_known else np.nan, "",
-                      Text("habitants isolés des pompiers", "people cut off from the fire "
-                           "station")),
-            Indicator("max_depth_m", round(float(np.max(self.solution.max_depth_m[land],
-                                                        initial=0.0)), 2), "m",
-                      Text("hauteur d'eau maximale (hors cours d'eau)",
-                           "maximum water depth (outside watercourses)")),
-            Indicator("flooded_area_ha", round(float(wet_land.sum() * cell_ha), 1), "ha",
-                      Text("surface inondée (hors cours d'eau)",
-                           "flooded area (outside watercourses)")),
-            Indicator("mass_balance_error_pct", round(100 * mb.relative_error, 6) + 0.0, "%",
-                      Text("erreur de bilan de masse", "mass balance error")),
-        ]
+        return {
+            "flooded_buildings": len(flooded),
+            "residents_affected": round(float(flooded["residents"].sum())),
+            "residents_75p_affected": round(float(np.nansum(flooded["residents_75p"])))
+            if has_age else np.nan,
+            "damage_eur": round(float(flooded["damage_eur"].sum()), -2),
+            "roads_cut_km": round(float(r.loc[r["cut_car"], "length_m"].sum()) / 1000, 2),
+            "roads_cut_emergency_km": round(float(r.loc[r["cut_emergency"], "length_m"].sum())
+                                            / 1000, 2),
+            "facilities_hit": len(self.facilities),
+            "isolated_people": round(float(b.loc[b["isolated"], "residents"].sum()))
+            if self.isolation_known else np.nan,
+            "max_depth_m": round(float(np.max(self.solution.max_depth_m[land], initial=0.0)), 2),
+            "flooded_area_ha": round(float(wet_land.sum() * cell_ha), 1),
+            "mass_balance_error_pct": round(100 * self.solution.mass_balance.relative_error, 6)
+            + 0.0,
+        }
+
+    def context(self) -> dict[str, object]:
+        th = self.thresholds_m
+        return {"flooded_m": th["flooded"], "car_m": th["car"], "emergency_m": th["emergency"]}
 
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
         """Buildings and roads the water reached (``flooded`` and ``cut_*`` say which
-        count), facilities hit, observation points and structures."""
+        count), roads cut, facilities hit, observation points and structures."""
         b = self.buildings
+        r = self.roads
         return {"buildings_flood": b[b["depth_m"] > 0].drop(columns="building_index"),
-                "roads_flood": self.roads[self.roads["max_depth_m"] > 0],
+                "roads_flood": r[r["max_depth_m"] > 0],
+                "roads_cut": r[r["cut_car"]],
                 "facilities_hit": self.facilities, "observation_points": self.observations,
                 "structures": self.structures}
 
     def rasters(self) -> dict[str, Raster]:
         s = self.solution
         wet = s.max_depth_m > 0
+        g = self.grid
         return {
-            "max_depth_m": Raster(np.where(wet, s.max_depth_m, np.nan), self.grid, "m",
-                                  Text("hauteur d'eau maximale", "maximum water depth")),
-            "max_velocity_ms": Raster(np.where(wet, s.max_velocity_ms, np.nan), self.grid,
-                                      "m/s", Text("vitesse maximale", "maximum velocity")),
-            "arrival_time_min": Raster(s.arrival_time_s / 60, self.grid, "min",
-                                       Text("temps d'arrivée de l'eau", "water arrival time")),
-            "time_of_max_min": Raster(s.time_of_max_depth_s / 60, self.grid, "min",
-                                      Text("heure du maximum", "time of the maximum")),
-            "final_depth_m": Raster(np.where(s.final_depth_m > 0, s.final_depth_m, np.nan),
-                                    self.grid, "m", Text("hauteur d'eau finale",
-                                                         "final water depth")),
-            "hazard_class": Raster(np.where(self.hazard_class > 0, self.hazard_class, np.nan),
-                                   self.grid, "",
-                                   Text("aléa (1 faible … 4 très fort)",
-                                        "hazard (1 low … 4 very high)")),
-            "hazard_rating": Raster(self.hazard_rating, self.grid, "",
-                                    Text("danger pour les personnes HR",
-                                         "hazard to people HR")),
+            "max_depth_m": Raster(np.where(wet, s.max_depth_m, np.nan), g),
+            "max_velocity_ms": Raster(np.where(wet, s.max_velocity_ms, np.nan), g),
+            "arrival_time_min": Raster(s.arrival_time_s / 60, g),
+            "time_of_max_min": Raster(s.time_of_max_depth_s / 60, g),
+            "final_depth_m": Raster(np.where(s.final_depth_m > 0, s.final_depth_m, np.nan), g),
+            "hazard_class": Raster(np.where(self.hazard_class > 0, self.hazard_class, np.nan), g),
+            "hazard_rating": Raster(self.hazard_rating, g),
         }
 
     def tables(self) -> dict[str, pd.DataFrame]:
         s = self.solution
-        mb = pd.DataFrame([s.mass_balance.as_dict()])
-        series = []
-        for i, name in enumerate(self.observations["name"]):
-            series.append(pd.DataFrame({"name": name, "time_min": s.observation_times_s / 60,
-                                        "depth_m": s.observation_depth_m[i],
-                                        "level_m": s.observation_level_m[i]}))
-        tables = {"mass_balance": mb}
-        if series:
-            tables["observation_series"] = pd.concat(series, ignore_index=True)
+        tables = {"mass_balance": pd.DataFrame([s.mass_balance.as_dict()])}
+        series = [pd.DataFrame({"name": name, "time_min": s.observation_times_s / 60,
+                                "depth_m": s.observation_depth_m[i],
+                                "level_m": s.observation_level_m[i]})
+                  for i, name in enumerate(self.observations["name"])]
+        tables["observation_series"] = (pd.concat(series, ignore_index=True) if series else
+                                        pd.DataFrame(columns=["name", "time_min", "depth_m",
+                                                              "level_m"]))
         b = self.buildings
         tables["damage_by_use"] = (b[b["flooded"]].groupby("use", as_index=False)
                                    .agg(buildings=("flooded", "size"),
@@ -175,8 +147,16 @@ class FloodResult:
                                         residents=("residents", "sum")))
         return tables
 
+    def series(self) -> dict[str, Series]:
+        s = self.solution
+        return {"observation_level_m": Series(
+            np.asarray(s.observation_times_s, float),
+            {str(name): np.asarray(s.observation_level_m[i], float)
+             for i, name in enumerate(self.observations["name"])})}
 
-def simulate(territory: Territory, params: FloodParams, *, seed: int = 0) -> FloodResult:
+
+def simulate(territory: Territory, params: FloodParams, *, seed: int = 0,
+             inputs: dict | None = None) -> FloodResult:
     """Run the 2D flood model on the territory and compute the impacts.
 
     Parameters
@@ -187,6 +167,8 @@ def simulate(territory: Territory, params: FloodParams, *, seed: int = 0) -> Flo
         The scenario's ``simulate: flood:`` block.
     seed
         Unused: the model is deterministic.
+    inputs
+        Unused: the flood uses no other kind's results.
     """
     setup = forcings.build(territory, params)
     grid = territory.require_terrain()
@@ -208,11 +190,9 @@ def simulate(territory: Territory, params: FloodParams, *, seed: int = 0) -> Flo
 def assess(territory: Territory, params: FloodParams, setup: forcings.Setup,
            solution: FloodSolution) -> FloodResult:
     """Impacts of a solved flood on the territory."""
-    from jumeau.io.tables import read_damage_curves
-
     grid = territory.require_terrain()
-    curves = (read_damage_curves(Path(params.damage_table)) if params.damage_table
-              else DamageCurves.jrc_europe())
+    curves = (DamageCurves.from_table(params.damage_table.value, params.damage_table.path)
+              if params.damage_table else DamageCurves.jrc_europe())
     th = params.thresholds
     water = forcings._water_mask(territory, grid)
     buildings = impacts.building_impacts(territory, solution.max_depth_m, grid, th, curves)
@@ -275,29 +255,3 @@ def _with_breaches(territory: Territory, params: FloodParams) -> gpd.GeoDataFram
                             crs=territory.crs)
 
 
-KIND = registry.register(registry.SimulationKind(
-    name="flood",
-    title=Text("Inondation (modèle 2D)", "Flood (2D model)"),
-    params=FloodParams,
-    run=simulate,
-    needs=(registry.Need("terrain", Text("un modèle de terrain (MNT)", "a terrain model (DEM)")),
-           registry.Need("buildings", Text("bâtiments", "buildings"))),
-    outputs=(
-        registry.Output("flooded_buildings", "", "buildings with water above the threshold"),
-        registry.Output("residents_affected", "", "residents of flooded buildings"),
-        registry.Output("residents_75p_affected", "", "of whom aged 75+ (NaN if unknown)"),
-        registry.Output("damage_eur", "€", "building damage from depth–damage curves"),
-        registry.Output("roads_cut_km", "km", "roads impassable for cars"),
-        registry.Output("roads_cut_emergency_km", "km", "roads impassable for emergency "
-                                                        "vehicles"),
-        registry.Output("facilities_hit", "", "critical facilities flooded"),
-        registry.Output("isolated_people", "", "residents cut off from every fire station"),
-        registry.Output("max_depth_m", "m", "deepest water outside watercourses"),
-        registry.Output("flooded_area_ha", "ha", "flooded land"),
-        registry.Output("mass_balance_error_pct", "%", "conservation error of the run"),
-    ),
-    example=(("duration_h", 0.5),
-             ("inflows", [{"point": [650300.0, 6600020.0],
-                           "hydrograph": {"time_h": [0, 0.5], "discharge_m3s": [5, 5]}}]),
-             ("outflow", {"east": None})),
-))

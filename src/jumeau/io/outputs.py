@@ -37,7 +37,9 @@ class Staging:
 
     def path(self, name: str) -> Path:
         self.names.append(name)
-        return self.root / name
+        target = self.root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
 
     def write_text(self, name: str, text: str) -> None:
         self.path(name).write_text(text, encoding="utf-8")
@@ -47,11 +49,44 @@ class Staging:
                         + "\n")
 
 
+#: A file every jumeau output folder holds: a previous output is recognised by it.
+MARKER = ".jumeau-output"
+
+
+def _is_previous_output(folder: Path) -> bool:
+    return (folder / MARKER).is_file()
+
+
+def check_target(out_dir: Path) -> None:
+    """Fail before any work when ``out_dir`` cannot receive a run's outputs.
+
+    It may not exist yet, be empty, or hold a previous jumeau output (replaced whole);
+    it may not be a file or a folder of other files.
+    """
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise JumeauError(Text("le dossier de sortie est un fichier", "the output folder is a "
+                               "file"), path=out_dir, field="--out",
+                          fix=Text("choisissez un dossier avec --out", "choose a folder with "
+                                   "--out"))
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not _is_previous_output(out_dir):
+        raise JumeauError(Text("le dossier de sortie contient d'autres fichiers que des "
+                               "résultats de jumeau", "the output folder holds files that are "
+                               "not jumeau outputs"), path=out_dir, field="--out",
+                          fix=Text("choisissez un dossier vide ou nouveau avec --out",
+                                   "choose an empty or new folder with --out"))
+
+
 @contextmanager
 def staged(out_dir: Path) -> Iterator[Staging]:
-    """Write into a staging folder; on success move every file into ``out_dir``."""
+    """Write into a staging folder; on success it becomes ``out_dir`` whole.
+
+    A previous jumeau output in ``out_dir`` is replaced as a whole (no stale file is
+    left); on failure nothing changes.
+    """
     out_dir = Path(out_dir)
     parent = out_dir.parent if out_dir.parent != Path("") else Path(".")
+    check_target(out_dir)
     try:
         parent.mkdir(parents=True, exist_ok=True)
         root = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=parent))
@@ -61,15 +96,24 @@ def staged(out_dir: Path) -> Iterator[Staging]:
                           path=out_dir, fix=Text("choisissez un autre dossier avec --out",
                                                  "choose another folder with --out")) from None
     stage = Staging(root)
+    old = None
     try:
         yield stage
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for name in stage.names:
-            target = out_dir / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(root / name, target)
+        (root / MARKER).write_text("jumeau\n", encoding="utf-8")
+        os.chmod(root, 0o755)  # mkdtemp makes it private
+        if out_dir.exists():
+            check_target(out_dir)
+            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=parent))
+            os.replace(out_dir, old / "previous")
+        os.replace(root, out_dir)
+    except BaseException:
+        if old is not None and (old / "previous").exists() and not out_dir.exists():
+            os.replace(old / "previous", out_dir)  # put the previous output back
+        raise
     finally:
         shutil.rmtree(root, ignore_errors=True)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -87,14 +131,13 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 
 def indicators_csv(rows: list[tuple[str, Indicator]], lang: str) -> str:
-    """``kind,name,value,unit,label`` rows."""
+    """``kind,name,value,unit,label,better`` rows."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["kind", "name", "value", "unit", "label"])
+    w.writerow(["kind", "name", "value", "unit", "label", "better"])
     for kind, ind in rows:
-        v = float(ind.value)
-        w.writerow([kind, ind.name, "" if not np.isfinite(v) else repr(v) if not v.is_integer()
-                    else int(v), ind.unit, ind.label.render(lang)])
+        w.writerow([kind, ind.name, _csv_number(ind.value), ind.unit, ind.label.render(lang),
+                    ind.better or ""])
     return buf.getvalue()
 
 
@@ -114,7 +157,12 @@ def write_layers(path: Path, layers: dict[str, gpd.GeoDataFrame]) -> None:
         first = False
 
 
-def write_raster(path: Path, raster: Raster) -> None:
+def _csv_number(value: float) -> object:
+    v = float(value)
+    return "" if not np.isfinite(v) else repr(v) if not v.is_integer() else int(v)
+
+
+def write_raster(path: Path, raster: Raster, *, unit: str = "", label: str = "") -> None:
     """A result grid as a compressed GeoTIFF (NaN as nodata)."""
     values = np.asarray(raster.values, dtype="float32")
     g = raster.grid
@@ -123,9 +171,123 @@ def write_raster(path: Path, raster: Raster) -> None:
                        nodata=np.nan, compress="deflate", tiled=values.shape[1] >= 256 and
                        values.shape[0] >= 256) as dst:
         dst.write(values, 1)
-        dst.update_tags(unit=raster.unit, description=raster.label.render("en"))
+        dst.update_tags(unit=unit, description=label)
 
 
 def yaml_dump(data: object) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
+
+
+def write_variant(stage: Staging, folder: str, scenario, run, *, lang: str, map_html: str,
+                  report_html: str) -> None:
+    """One variant's files under ``folder`` (``""`` or ``"<variant>/"``): indicators,
+    layers, grids, tables, the resolved scenario, the map and the report."""
+    from jumeau.scenario import kinds as kinds_module
+    from jumeau.versions import versions
+
+    rows = run.indicator_list()
+    notes = [n.render(lang) for r in run.results.values() for n in getattr(r, "notes", ())]
+    stage.write_json(f"{folder}indicators.json", {
+        "scenario": scenario.name,
+        **({"variant": run.name} if scenario.has_variants else {}),
+        "title": scenario.spec.title,
+        "territory": run.territory.name,
+        "seed": scenario.spec.seed,
+        "indicators": run.indicators(),
+        "units": {ind.name: ind.unit for _, ind in rows},
+        "labels": {ind.name: ind.label.render(lang) for _, ind in rows},
+        "better": {ind.name: ind.better for _, ind in rows},
+        "notes": notes,
+    })
+    stage.write_text(f"{folder}indicators.csv", indicators_csv(rows, lang))
+    layers = {}
+    for kind_name, result in run.results.items():
+        kind = kinds_module.get(kind_name)
+        for name, frame in result.layers().items():
+            layers[run.keys[(kind_name, name)].replace(".", "_")] = frame
+        for name, raster in result.rasters().items():
+            out = kind.output(name)
+            write_raster(stage.path(f"{folder}{run.keys[(kind_name, name)]}.tif"), raster,
+                         unit=out.unit, label=out.label.render("en"))
+        for name, table in result.tables().items():
+            stage.write_text(f"{folder}{run.keys[(kind_name, name)]}.csv",
+                             table.to_csv(index=False))
+    if any(len(f) for f in layers.values()):
+        write_layers(stage.path(f"{folder}layers.gpkg"), layers)
+    resolved = scenario.resolved(run.name)
+    resolved["territory_sources"] = dict(run.territory.sources)
+    resolved["versions"] = versions()
+    stage.write_text(f"{folder}scenario.resolved.yaml", yaml_dump(resolved))
+    stage.write_text(f"{folder}map.html", map_html)
+    stage.write_text(f"{folder}report.html", report_html)
+
+
+def write_comparison(stage: Staging, scenario, runs, comparison, *, lang: str, map_html: str,
+                     report_html: str) -> None:
+    """``comparaison/``: indicators of every variant against the baseline (JSON, CSV),
+    difference grids, layer changes, the comparison map and report."""
+    from jumeau.scenario.result import json_number
+    from jumeau.scenario.spec import COMPARISON_DIR
+
+    folder = f"{COMPARISON_DIR}/"
+    first = next(iter(comparison.variants.values()), None)
+    stage.write_json(f"{folder}indicators.json", {
+        "scenario": scenario.name,
+        "title": scenario.spec.title,
+        "baseline": comparison.baseline,
+        "variants": {n: r.indicators() for n, r in runs.items()},
+        "delta": comparison.delta(),
+        "delta_pct": {v: {c.key: json_number(c.change_pct) for c in vc.indicators}
+                      for v, vc in comparison.variants.items()},
+        "verdict": {v: {c.key: c.verdict for c in vc.indicators}
+                    for v, vc in comparison.variants.items()},
+        "units": {c.key: c.unit for c in (first.indicators if first else [])},
+        "labels": {c.key: c.label.render(lang) for c in (first.indicators if first else [])},
+        "better": {c.key: c.better for c in (first.indicators if first else [])},
+    })
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["variant", "kind", "name", "label", "unit", "baseline", "value", "change",
+                "change_pct", "better", "verdict"])
+    for v, vc in comparison.variants.items():
+        for c in vc.indicators:
+            w.writerow([v, c.kind, c.key, c.label.render(lang), c.unit, _csv_number(c.baseline),
+                        _csv_number(c.value), _csv_number(c.change),
+                        _csv_number(round(c.change_pct, 3)) if np.isfinite(c.change_pct)
+                        else "", c.better or "", c.verdict or ""])
+    stage.write_text(f"{folder}indicators.csv", buf.getvalue())
+    changes = {}
+    for v, vc in comparison.variants.items():
+        for g in vc.grids:
+            write_raster(stage.path(f"{folder}{v}/{g.key}_difference.tif"),
+                         Raster(g.difference, g.grid), unit=g.unit,
+                         label=f"{g.label.render('en')}: {v} minus {comparison.baseline}")
+            if g.change is not None:
+                write_raster(stage.path(f"{folder}{v}/{g.key}_change.tif"),
+                             Raster(g.change.astype("float32"), g.grid),
+                             label="1 newly above the threshold, -1 no longer")
+        for lc in vc.layers:
+            if len(lc.frame):
+                changes[f"{v}__{lc.key.replace('.', '_')}"] = lc.frame
+    if changes:
+        write_layers(stage.path(f"{folder}changes.gpkg"), changes)
+    stage.write_text(f"{folder}map.html", map_html)
+    stage.write_text(f"{folder}report.html", report_html)
+
+
+def source_table(manifest_path: Path, territory) -> list[tuple[str, str, str]]:
+    """(layer, source, file date) of a territory's layers, for reports."""
+    import datetime
+
+    base = Path(manifest_path).parent
+    rows = []
+    for layer, text in territory.sources.items():
+        dates = []
+        for part in str(text).split(", "):
+            name = part.split(" (")[0].split(":")[0]
+            f = base / name if (base / name).is_file() else next(base.rglob(name), None)
+            if f is not None and f.is_file():
+                dates.append(datetime.date.fromtimestamp(f.stat().st_mtime).isoformat())
+        rows.append((layer, str(text), ", ".join(sorted(set(dates))) or "—"))
+    return rows

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from jumeau.i18n import Text
 from jumeau.maps import labels
+from jumeau.maps.palettes import HAZARD
 from jumeau.maps.styles import Categorical, Field, Style
+from jumeau.territory.schema import LABELS
 
 WATER = Style(color="#9ecae1", stroke="#6baed6", weight_px=1.0, fill_opacity=0.85,
               label=labels.WATER)
@@ -74,3 +76,39 @@ ONLINE_TILES = (
      {"maxNativeZoom": 19, "maxZoom": 21},
      Text("© contributeurs OpenStreetMap", "© OpenStreetMap contributors")),
 )
+
+
+# -- shared scales of result layers -----------------------------------------------------
+
+HAZARD_CLASSES = Categorical(
+    {"faible": (HAZARD[0], LABELS["hazard"]["faible"]),
+     "moyen": (HAZARD[1], LABELS["hazard"]["moyen"]),
+     "fort": (HAZARD[2], LABELS["hazard"]["fort"]),
+     "tres_fort": (HAZARD[3], LABELS["hazard"]["tres_fort"]),
+     "unknown": ("#9ecae1", LABELS["hazard"]["unknown"])})
+
+FACILITY_LABELS = Categorical(
+    {k: (c, LABELS["facility"][k]) for k, c in (
+        ("town_hall", "#0072B2"), ("school", "#E69F00"), ("nursing_home", "#CC79A7"),
+        ("hospital", "#D55E00"), ("fire_station", "#000000"), ("police", "#56B4E9"),
+        ("childcare", "#F0E442"))},
+    title=Text("Équipement", "Facility"))
+
+#: Measures drawn on every map (``structures.kind``).
+STRUCTURES = Categorical({
+    "wall": ("#000000", Text("mur / digue (mesure)", "wall / levee (measure)")),
+    "levee": ("#000000", Text("digue", "levee")),
+    "breach": ("#d7301f", Text("brèche", "breach")),
+    "removed": ("#7570b3", Text("obstacle supprimé", "obstacle removed")),
+    "raised_floor": ("#1b9e77", Text("planchers surélevés", "raised floors")),
+    "new_buildings": ("#e7298a", Text("bâtiments nouveaux", "new buildings")),
+    "removed_buildings": ("#666666", Text("bâtiments démolis", "buildings removed")),
+    "changed_buildings": ("#a6761d", Text("bâtiments modifiés", "buildings changed")),
+    "desealed": ("#a6d854", Text("sol désimperméabilisé", "de-sealed ground")),
+    "trees": ("#1a9850", Text("arbres plantés", "trees planted")),
+    "park": ("#66bd63", Text("parc créé", "park created")),
+    "cool_roofs": ("#80b1d3", Text("toitures fraîches", "cool roofs")),
+    "road_closed": ("#d7301f", Text("rue fermée", "street closed")),
+    "new_road": ("#ff7f00", Text("rue nouvelle", "new street")),
+    "drop_off": ("#984ea3", Text("point d'apport volontaire", "drop-off point"))},
+    title=Text("Mesures", "Measures"))

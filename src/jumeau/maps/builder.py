@@ -129,6 +129,8 @@ class MapBuilder:
     renderer
         ``"svg"``, ``"canvas"`` or ``"auto"`` (canvas above
         :data:`CANVAS_ABOVE_FEATURES` vector features, which keeps large maps fluid).
+    compact
+        A map for a narrow pane (a comparison): the layer list folds into a button.
 
     Examples
     --------
@@ -149,7 +151,7 @@ class MapBuilder:
     """
 
     def __init__(self, territory: Territory, *, title: Text | str, lang: str | None = None,
-                 tiles: bool = False, renderer: str = "auto") -> None:
+                 tiles: bool = False, renderer: str = "auto", compact: bool = False) -> None:
         lang = lang or current_language()
         if lang not in LANGUAGES:
             raise ValueError(f"lang must be one of {LANGUAGES}, not {lang!r}")
@@ -160,6 +162,7 @@ class MapBuilder:
         self.title = render(title, lang)
         self.tiles = tiles
         self.renderer = renderer
+        self.compact = compact
         self._background: list[_Layer] = []
         self._layers: list[_Layer] = []
         self._indicators: list[tuple[Text | str, Text | str]] = []
@@ -299,6 +302,44 @@ class MapBuilder:
         """
         return self._add(self._vector("point", frame, key=self._key(), name=name, style=style,
                                       tooltip=tooltip, show=show, icon=icon))
+
+    def hide_results(self, *, keep: Sequence[Text | str] = ()) -> None:
+        """Start with every result layer added so far switched off (they stay in the
+        layer list), except those named in ``keep``."""
+        kept = {escape(self._text(k)) for k in keep}
+        for layer in self._layers:
+            if layer.name not in kept:
+                layer.spec["show"] = False
+
+    def add_structures(self, structures: gpd.GeoDataFrame, *, show: bool = True) -> list[str]:
+        """Draw the measures in force (walls, new buildings, trees, closed streets…),
+        coloured by ``kind``: lines, areas and points, each as one layer.
+
+        Examples
+        --------
+        >>> builder.add_structures(territory.structures)  # doctest: +SKIP
+        ['layer-7']
+        """
+        if structures is None or not len(structures):
+            return []
+        keys = []
+        types = shapely.get_type_id(structures.geometry.values)
+        name = Text("Mesures", "Measures")
+        tooltip = [Field("name", Text("Mesure", "Measure")),
+                   Field("kind", Text("Type", "Type"),
+                         labels={k: label for k, (_, label) in basemap.STRUCTURES.classes})]
+        frame = structures[["kind", "name", "geometry"]]
+        for ids, adder, style in (
+                ((3, 6), self.add_polygons, Style(color=basemap.STRUCTURES, column="kind",
+                                                  fill_opacity=0.35, weight_px=2.5)),
+                ((1, 2, 5), self.add_lines, Style(color=basemap.STRUCTURES, column="kind",
+                                                  weight_px=5.0)),
+                ((0, 4), self.add_points, Style(color=basemap.STRUCTURES, column="kind",
+                                                radius_px=6.0))):
+            part = frame[np.isin(types, ids)]
+            if len(part):
+                keys.append(adder(part, name=name, style=style, tooltip=tooltip, show=show))
+        return keys
 
     # -- background ---------------------------------------------------------------------
     def add_basemap(self, *, relief: bool = True, water: bool = True, roads: bool = True,
@@ -454,7 +495,9 @@ class MapBuilder:
     def add_series(self, points: gpd.GeoDataFrame, series: Mapping[object, tuple[np.ndarray,
                    np.ndarray]], *, name: Text | str, y_label: Text | str,
                    label_column: str = "name", style: Style | None = None,
-                   show: bool = True) -> str:
+                   show: bool = True,
+                   compare: Mapping[object, tuple[np.ndarray, np.ndarray]] | None = None,
+                   names: tuple[str, str] = ("", "")) -> str:
         """Add points whose popup is a small chart of a value over time.
 
         Parameters
@@ -474,6 +517,9 @@ class MapBuilder:
             How the points are drawn (default: dark blue circles).
         show
             Whether the layer is on when the map opens.
+        compare
+            Another series per point, drawn dashed on the same chart (the baseline of a
+            comparison); ``names`` labels the two lines.
 
         Examples
         --------
@@ -498,11 +544,14 @@ class MapBuilder:
             titles.append(str(value) if value not in (None, "") and value == value else str(k))
         popups = []
         color = style.color if isinstance(style.color, str) else "#08519c"
+        other = {str(k): v for k, v in (compare or {}).items()}
         for k, title in zip(frame.index, titles):
             t, y = lookup[str(k)]
+            extra = ((other[str(k)][0], other[str(k)][1], "#999999", names[0]),) \
+                if str(k) in other else ()
             popups.append(f'<div class="jm-popup-title">{escape(title)}</div>'
                           + line_chart(t, y, y_label=self._text(y_label), lang=self.lang,
-                                       color=color))
+                                       color=color, label=names[1], others=extra))
         frame = gpd.GeoDataFrame({"_title": titles}, geometry=geoms,
                                  crs=frame.crs or self.territory.crs)
         layer = self._vector("point", frame, key=self._key(), name=name, style=style,
@@ -601,7 +650,7 @@ class MapBuilder:
         blocks.append(_Block("finish", html=legend_html, script=f"jumeau.finish({m}, " + js_json({
             "bases": [[layer.name, layer.key] for layer in layers if not layer.overlay],
             "overlays": [[layer.name, layer.key] for layer in layers if layer.overlay],
-            "collapsed": False, "legend": "jm-legend" if legend else None}) + ");"))
+            "collapsed": self.compact, "legend": "jm-legend" if legend else None}) + ");"))
         for block in blocks:
             fmap.add_child(block, name=block.get_name())
         page = figure.render()

@@ -53,7 +53,8 @@ def time_unit(span_s: float) -> tuple[float, labels.Text]:
 
 
 def line_chart(times_s: np.ndarray, values: np.ndarray, *, y_label: str, lang: str,
-               color: str = "#08519c") -> str:
+               color: str = "#08519c", label: str = "",
+               others: tuple[tuple[np.ndarray, np.ndarray, str, str], ...] = ()) -> str:
     """An SVG line chart of ``values`` against time, with axes labelled in ``lang``.
 
     Parameters
@@ -68,6 +69,11 @@ def line_chart(times_s: np.ndarray, values: np.ndarray, *, y_label: str, lang: s
         ``"fr"`` or ``"en"``: decimal separator and axis words.
     color
         Colour of the line (validated by the caller).
+    label
+        Name of the line, shown in a legend when there are ``others``.
+    others
+        More lines on the same axes: ``(times_s, values, color, label)`` each (the
+        baseline and a variant of a comparison).
 
     Examples
     --------
@@ -80,12 +86,15 @@ def line_chart(times_s: np.ndarray, values: np.ndarray, *, y_label: str, lang: s
     y = np.asarray(values, dtype=float)
     if t.shape != y.shape or t.ndim != 1 or len(t) == 0:
         raise ValueError("a series needs as many times as values (1-D, not empty)")
-    per, unit = time_unit(float(np.nanmax(t) - np.nanmin(t)) if len(t) else 0.0)
-    x = t / per
-    finite = np.isfinite(y)
-    ylo = float(np.nanmin(y[finite])) if finite.any() else 0.0
-    yhi = float(np.nanmax(y[finite])) if finite.any() else 1.0
-    xt = nice_ticks(float(np.nanmin(x)), float(np.nanmax(x)))
+    lines = [(t, y, color, label)] + [(np.asarray(a, float), np.asarray(b, float), c, n)
+                                      for a, b, c, n in others]
+    t_all = np.concatenate([line[0] for line in lines])
+    y_all = np.concatenate([line[1] for line in lines])
+    per, unit = time_unit(float(np.nanmax(t_all) - np.nanmin(t_all)))
+    finite_all = np.isfinite(y_all)
+    ylo = float(np.nanmin(y_all[finite_all])) if finite_all.any() else 0.0
+    yhi = float(np.nanmax(y_all[finite_all])) if finite_all.any() else 1.0
+    xt = nice_ticks(float(np.nanmin(t_all / per)), float(np.nanmax(t_all / per)))
     yt = nice_ticks(min(ylo, 0.0) if ylo >= 0 else ylo, yhi)
     w, h = WIDTH_PX - _LEFT - _RIGHT, HEIGHT_PX - _TOP - _BOTTOM
 
@@ -115,17 +124,26 @@ def line_chart(times_s: np.ndarray, values: np.ndarray, *, y_label: str, lang: s
     parts.append(f'<text x="{_LEFT + w / 2:.1f}" y="{HEIGHT_PX - 4}" text-anchor="middle" '
                  f'class="jm-axis-label">'
                  f'{escape(labels.TIME_AXIS.format(unit=unit.render(lang)).render(lang))}</text>')
-    # Break the line at missing values: one polyline per finite run.
-    runs = np.split(np.arange(len(y)), np.flatnonzero(np.diff(finite.astype(int)) != 0) + 1)
-    for run in runs:
-        if not finite[run[0]]:
-            continue
-        pts = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(px(x[run]), py(y[run])))
-        parts.append(f'<polyline points="{pts}" fill="none" stroke="{color}" '
-                     f'stroke-width="2" stroke-linejoin="round"/>')
+    for i, (lt, ly, lcolor, lname) in enumerate(lines):
+        x, finite = lt / per, np.isfinite(ly)
+        dash = ' stroke-dasharray="5,3"' if i > 0 else ""
+        # Break the line at missing values: one polyline per finite run.
+        runs = np.split(np.arange(len(ly)), np.flatnonzero(np.diff(finite.astype(int)) != 0)
+                        + 1)
+        for run in runs:
+            if not len(run) or not finite[run[0]]:
+                continue
+            pts = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(px(x[run]), py(ly[run])))
+            parts.append(f'<polyline points="{pts}" fill="none" stroke="{lcolor}" '
+                         f'stroke-width="2" stroke-linejoin="round"{dash}/>')
+        if others:
+            yy = _TOP + 10 + 12 * i
+            parts.append(f'<line x1="{_LEFT + 6}" x2="{_LEFT + 22}" y1="{yy}" y2="{yy}" '
+                         f'stroke="{lcolor}" stroke-width="2"{dash}/>'
+                         f'<text x="{_LEFT + 26}" y="{yy + 3}">{escape(lname)}</text>')
     parts.append("</svg>")
     caption = escape(y_label)
-    if finite.any():
+    if finite_all.any():
         top = labels.MAXIMUM.format(value=fmt_number(yhi, lang, max(yd, 1))).render(lang)
         caption += f' <span class="jm-chart-max">({escape(top)})</span>'
     return f'<div class="jm-chart-caption">{caption}</div>' + "".join(parts)

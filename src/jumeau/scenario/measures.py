@@ -1,15 +1,18 @@
-"""Measures: changes applied to the territory before simulating.
+"""Measures: changes applied to a copy of the territory before simulating.
 
-A measure is anything with ``apply(territory) -> Territory`` (the :class:`Measure`
-protocol); in scenario files each is a small typed block with a ``type``::
+A measure is anything with ``apply(territory, *, seed=0) -> Territory`` (the
+:class:`Measure` protocol); in scenario files each is a small typed block with a
+``type``::
 
     measures:
       - type: wall
         line: [[651020, 6600410], [651400, 6600390]]
         crest_height_m: 1.2
 
-Measure types register themselves with :func:`register`; each is a pydantic model
-(``extra="forbid"``, units in field names) with an ``apply`` method.
+Measure types are pydantic models (``extra="forbid"``, units in field names) found
+through the ``jumeau.measures`` entry-point group (:func:`types`). ``used_by`` names the
+kinds a measure affects (empty: every kind): a variant whose measures affect none of
+its simulations is refused.
 """
 
 from __future__ import annotations
@@ -25,38 +28,30 @@ from jumeau.territory.model import Territory
 class Measure(Protocol):
     """Anything that turns a territory into a changed territory."""
 
-    def apply(self, territory: Territory) -> Territory:
+    def apply(self, territory: Territory, *, seed: int = 0) -> Territory:
         """Return a new territory with the change applied (never modify the input)."""
 
 
-_TYPES: dict[str, type[BaseModel]] = {}
-
-
 def register(name: str):
-    """Class decorator: make a measure model available under ``type: name``."""
+    """Class decorator kept for readability: it names a measure's ``type``.
+
+    Registration itself is the ``jumeau.measures`` entry point of the package.
+    """
 
     def deco(model: type[BaseModel]) -> type[BaseModel]:
-        _TYPES[name] = model
+        model.measure_type = name  # type: ignore[attr-defined]
         return model
 
     return deco
 
 
 def types() -> dict[str, type[BaseModel]]:
-    """Every registered measure type."""
-    import importlib
+    """Every installed measure type, by name."""
+    from jumeau.scenario.kinds import measure_types
 
-    for module in ("jumeau.flood.measures",):
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-    return dict(_TYPES)
+    return measure_types()
 
 
-def apply_all(territory: Territory, measures: list[Measure]) -> Territory:
-    """Apply measures in order."""
-    for measure in measures:
-        territory = measure.apply(territory)
-    return territory
+def used_by(measure: object) -> tuple[str, ...]:
+    """The kinds a measure affects (empty: every kind)."""
+    return tuple(getattr(measure, "used_by", ()))

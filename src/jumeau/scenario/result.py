@@ -1,8 +1,11 @@
-"""What a simulation returns: typed indicators, result layers, rasters, tables, series.
+"""What a simulation returns: values of its declared outputs.
 
 Each simulation kind returns its own frozen dataclass (``ExposureResult``,
 ``FloodResult``…) with a docstring line per field; all of them follow the small
 :class:`Result` protocol below, which is all the runner and the output writers rely on.
+Names, units, labels and directions come from the kind's declaration
+(:mod:`jumeau.scenario.kinds`); :class:`Indicator` joins a value to its declaration for
+display.
 """
 
 from __future__ import annotations
@@ -32,44 +35,58 @@ class Indicator:
         Unit symbol for display (``"€"``, ``"m"``, ``"km"``, ``""`` for counts).
     label
         What it is, for people (French / English).
+    better
+        ``"lower"`` or ``"higher"`` is better, or None (from the declaration).
     """
 
     name: str
     value: float
     unit: str
     label: Text
+    better: str | None = None
 
 
 @dataclass(frozen=True)
 class Raster:
-    """A result grid on the terrain's grid.
+    """A result grid; its unit and label are the kind's declaration's.
 
     Attributes
     ----------
     values
         2-D array (NaN = no value).
     grid
-        The terrain whose grid it lies on.
-    unit
-        Unit of the values.
-    label
-        What it is, for people.
+        The grid it lies on (transform and CRS).
     """
 
     values: np.ndarray
     grid: Terrain
-    unit: str
-    label: Text
+
+
+@dataclass(frozen=True)
+class Series:
+    """Values along an x axis (time, days) for named curves.
+
+    Attributes
+    ----------
+    x
+        The x values (seconds, hours or days: the declaration's ``x_unit``).
+    curves
+        Curve name (an observation point, a truck) → y values, one per x.
+    """
+
+    x: np.ndarray
+    curves: dict[str, np.ndarray]
 
 
 @runtime_checkable
 class Result(Protocol):
-    """What every simulation result offers to the runner and the output writers."""
+    """What every simulation result offers: values only (the kind declares the rest)."""
 
     kind: str
+    notes: tuple[Text, ...]
 
-    def indicators(self) -> list[Indicator]:
-        """Headline numbers, in display order."""
+    def indicators(self) -> dict[str, float]:
+        """Declared indicator name → value (NaN when it cannot be computed)."""
 
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
         """Result vector layers (written to ``layers.gpkg``)."""
@@ -78,14 +95,23 @@ class Result(Protocol):
         """Result grids (written as GeoTIFF)."""
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Detail tables (written as CSV), e.g. per flood zone and hazard class."""
+        """Detail tables (written as CSV)."""
+
+    def series(self) -> dict[str, Series]:
+        """Values along time for named curves."""
+
+    def context(self) -> dict[str, object]:
+        """Values filling the declared labels' placeholders (the run's thresholds)."""
+
+
+def json_number(value: float) -> float | int | None:
+    """A number for JSON: NaN as None, whole numbers as int."""
+    v = float(value)
+    if not np.isfinite(v):
+        return None
+    return int(v) if v.is_integer() and abs(v) < 2**53 else v
 
 
 def indicator_dict(indicators: list[Indicator]) -> dict[str, float | None]:
     """``{name: value}`` with NaN as None (for JSON)."""
-    out = {}
-    for ind in indicators:
-        v = float(ind.value)
-        out[ind.name] = None if not np.isfinite(v) else (int(v) if v.is_integer() and abs(v) < 2**53
-                                                         else v)
-    return out
+    return {ind.name: json_number(ind.value) for ind in indicators}

@@ -1,8 +1,14 @@
-"""The runner: scenario → territory → measures → simulations → outputs.
+"""The runner: scenario → territory → (per variant) measures → simulations → outputs.
 
 A thin chain of named steps, each replaceable (like pvlib's ``ModelChain``):
-:func:`load_territory` (cached per process), :func:`apply_measures`,
-:func:`simulate`, and :func:`write_outputs`. :func:`run` chains them.
+:func:`load_territory` (once per process), :func:`apply_measures` (on each variant's own
+copy), :func:`simulate` (kinds in dependency order, each handed the outputs it uses),
+:func:`jumeau.scenario.compare.compare` (every variant against the baseline) and
+:func:`write_outputs`. :func:`run` chains them.
+
+Results are keyed by (variant, kind). Identical work — the same territory, measures,
+parameters and seed — is done once per process (the demo's 100-year flood is also the
+baseline of the wall scenario).
 """
 
 from __future__ import annotations
@@ -10,6 +16,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import json
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,14 +25,57 @@ import numpy as np
 
 from jumeau.errors import JumeauError
 from jumeau.i18n import Text, current_language
-from jumeau.io import manifest, outputs
+from jumeau.io import manifest
 from jumeau.progress import reporting
-from jumeau.scenario import registry
-from jumeau.scenario.result import Result, indicator_dict
-from jumeau.scenario.spec import Scenario
+from jumeau.scenario import kinds as kinds_module
+from jumeau.scenario.result import Indicator, Result, json_number
+from jumeau.scenario.spec import Scenario, Variant
 from jumeau.territory.model import Territory
 
-_CACHE: dict[tuple, Territory] = {}
+_TERRITORIES: dict[tuple, Territory] = {}
+#: Results of identical work (key: territory, measures, kind, parameters, seed, inputs).
+_RESULTS: OrderedDict[str, Result] = OrderedDict()
+_RESULTS_KEPT = 12
+
+
+@dataclass(frozen=True)
+class VariantRun:
+    """One variant's run.
+
+    Attributes
+    ----------
+    name
+        The variant's name.
+    territory
+        The territory its simulations ran on (its measures applied).
+    results
+        Kind → result, in run order.
+    keys
+        (kind, output name) → its name in flat tables and files (the output's own name,
+        or ``kind.name`` when two kinds of the scenario declare the same name).
+    """
+
+    name: str
+    territory: Territory
+    results: dict[str, Result]
+    keys: dict[tuple[str, str], str]
+
+    def indicator_list(self) -> list[tuple[str, Indicator]]:
+        """(kind, indicator with its declared unit, label and direction), in order."""
+        rows = []
+        for kind_name, result in self.results.items():
+            kind = kinds_module.get(kind_name)
+            values = result.indicators()
+            context = result.context() if hasattr(result, "context") else {}
+            for out in kind.outputs_of("indicator"):
+                rows.append((kind_name, Indicator(
+                    self.keys[(kind_name, out.name)], values[out.name], out.unit,
+                    out.text(context), out.better)))
+        return rows
+
+    def indicators(self) -> dict[str, float | None]:
+        """``{name: value}`` of every indicator (None when unknown)."""
+        return {ind.name: json_number(ind.value) for _, ind in self.indicator_list()}
 
 
 @dataclass(frozen=True)
@@ -35,10 +86,10 @@ class RunOutput:
     ----------
     scenario
         The validated scenario (seed resolved).
-    territory
-        The territory the simulations ran on (measures applied).
-    results
-        Simulation kind → its result.
+    variants
+        Variant name → its run, the baseline first.
+    comparison
+        Every variant against the baseline (None without variants).
     out_dir
         Where the outputs were written (None when not written).
     files
@@ -46,26 +97,63 @@ class RunOutput:
     """
 
     scenario: Scenario
-    territory: Territory
-    results: dict[str, Result]
+    variants: dict[str, VariantRun]
+    comparison: object | None
     out_dir: Path | None
     files: tuple[str, ...]
 
+    @property
+    def baseline(self) -> VariantRun:
+        return self.variants[self.scenario.baseline]
+
+    # The baseline's territory and results (the whole run for a file without variants).
+    @property
+    def territory(self) -> Territory:
+        return self.baseline.territory
+
+    @property
+    def results(self) -> dict[str, Result]:
+        return self.baseline.results
+
     def indicators(self) -> dict[str, float | None]:
-        """All indicators of the run, ``{name: value}`` (kind-prefixed on a clash)."""
-        return flat_indicators(self.results)
+        """The baseline's indicators, ``{name: value}``."""
+        return self.baseline.indicators()
+
+    def summary(self) -> dict:
+        """What ``jumeau run --json`` prints."""
+        if not self.scenario.has_variants:
+            return {"scenario": self.scenario.name, "indicators": self.indicators()}
+        return {"scenario": self.scenario.name, "baseline": self.scenario.baseline,
+                "variants": {n: v.indicators() for n, v in self.variants.items()},
+                "delta": self.comparison.delta() if self.comparison else {}}
 
 
-def flat_indicators(results: dict[str, Result]) -> dict[str, float | None]:
-    out: dict[str, float | None] = {}
-    for kind, result in results.items():
-        for name, value in indicator_dict(result.indicators()).items():
-            out[f"{kind}.{name}" if name in out else name] = value
-    return out
+def output_keys(kind_names: list[str]) -> dict[tuple[str, str], str]:
+    """(kind, output) → flat name; names two kinds share get the ``kind.`` prefix, and
+    so do all of their outputs of the same type."""
+    seen: dict[tuple[str, str], list[str]] = {}
+    for k in kind_names:
+        for out in kinds_module.get(k).outputs:
+            seen.setdefault((out.type, out.name), []).append(k)
+    keys = {}
+    for k in kind_names:
+        for out in kinds_module.get(k).outputs:
+            clash = len(seen[(out.type, out.name)]) > 1
+            keys[(k, out.name)] = f"{k}.{out.name}" if clash else out.name
+    return keys
 
 
 def derive_seed(seed: int, *keys: str) -> int:
-    """A seed for one part of a run, derived from the scenario's seed and a name."""
+    """A seed for one part of a run, derived from the scenario's seed and names.
+
+    Every variant derives its seeds the same way (from the kind's name, not the
+    variant's), so differences between variants come from their choices.
+
+    Examples
+    --------
+    >>> derive_seed(42, "flood") == derive_seed(42, "flood")
+    True
+    """
     spawn = tuple(int.from_bytes(hashlib.sha256(k.encode()).digest()[:4], "little") for k in keys)
     return int(np.random.SeedSequence(seed, spawn_key=spawn).generate_state(1)[0])
 
@@ -74,125 +162,176 @@ def load_territory(source: str | Path, progress=None) -> Territory:
     """Load a territory once per process (keyed by manifest path and modification time)."""
     path = manifest.resolve_manifest(source).resolve()
     key = (str(path), path.stat().st_mtime_ns)
-    if key not in _CACHE:
-        _CACHE[key] = manifest.load_territory(path, progress=progress)
-    return _CACHE[key]
+    if key not in _TERRITORIES:
+        _TERRITORIES[key] = manifest.load_territory(path, progress=progress)
+    return _TERRITORIES[key]
+
+
+def clear_cache() -> None:
+    """Forget loaded territories and computed results."""
+    _TERRITORIES.clear()
+    _RESULTS.clear()
 
 
 def check_needs(scenario: Scenario, territory: Territory) -> None:
     """Fail before any work when a simulation lacks an input."""
-    for kind in scenario.simulations:
-        registry.get(kind).check(territory)
+    for variant in scenario.variants.values():
+        for kind in variant.simulations:
+            try:
+                kinds_module.get(kind).check(territory)
+            except JumeauError as err:
+                raise scenario.locate(err, variant.name) from None
 
 
-def apply_measures(territory: Territory, scenario: Scenario) -> Territory:
-    """Apply the scenario's measures in order; an error names the measure at fault."""
-    for i, measure in enumerate(scenario.measures):
+def apply_measures(territory: Territory, scenario: Scenario, variant: str | None = None
+                   ) -> Territory:
+    """Apply a variant's measures in order to a copy; an error names the measure."""
+    v = scenario.variants[variant or scenario.baseline]
+    for i, (measure, where) in enumerate(v.measures):
         try:
-            territory = measure.apply(territory)
+            territory = measure.apply(territory, seed=derive_seed(scenario.spec.seed,
+                                                                  "measure", str(i)))
         except JumeauError as err:
-            # Measures name their own field ("measures.wall.line"): add the index.
+            # Measures name their own field ("measures.wall.line"): say which one.
             last = err.field.rsplit(".", 1)[-1] if err.field else ""
-            err.field = f"measures.{i}" + (f".{last}" if last else "")
+            err.field = where + (f".{last}" if last else "")
             raise scenario.locate(err) from None
     return territory
 
 
-def simulate(territory: Territory, scenario: Scenario, progress=None) -> dict[str, Result]:
-    """Run every requested simulation, each with its own derived seed.
+def _key(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _output_value(result: Result, producer: str, name: str):
+    out = kinds_module.get(producer).output(name)
+    source = {"indicator": result.indicators, "grid": result.rasters, "layer": result.layers,
+              "table": result.tables, "series": result.series}[out.type]()
+    return source[name]
+
+
+def simulate(territory: Territory, scenario: Scenario, variant: str | None = None,
+             progress=None, *, territory_key: str = "") -> dict[str, Result]:
+    """Run a variant's simulations in dependency order, each with its derived seed and
+    the outputs of the kinds it uses.
 
     ``progress(kind, done)`` hears of each simulation as it starts (``done`` None) and
     of the fraction it has done, when the kind reports it (:mod:`jumeau.progress`).
     """
-    results = {}
-    for name, params in scenario.simulations.items():
+    v: Variant = scenario.variants[variant or scenario.baseline]
+    results: dict[str, Result] = {}
+    keys: dict[str, str] = {}
+    for name, params in v.simulations.items():
+        kind = kinds_module.get(name)
+        inputs = {}
+        for used in v.uses.get(name, ()):
+            producer, output = used.split(".", 1)
+            inputs[used] = _output_value(results[producer], producer, output)
+        seed = derive_seed(scenario.spec.seed, name)
+        key = _key(territory_key, name, params.model_dump(mode="json"), seed,
+                   [keys[u.split(".")[0]] for u in v.uses.get(name, ())]) if territory_key \
+            else ""
+        keys[name] = key
+        if key and key in _RESULTS:
+            _RESULTS.move_to_end(key)
+            results[name] = _RESULTS[key]
+            continue
         if progress:
             progress(name, None)
-        kind = registry.get(name)
         try:
             listening = (reporting(functools.partial(progress, name)) if progress
                          else contextlib.nullcontext())
             with listening:
-                results[name] = kind.run(territory, params,
-                                         seed=derive_seed(scenario.spec.seed, name))
+                results[name] = kind.simulate(territory, params, seed=seed, inputs=inputs)
         except JumeauError as err:
-            raise scenario.locate(err) from None
+            raise scenario.locate(err, v.name) from None
+        if key:
+            _RESULTS[key] = results[name]
+            while len(_RESULTS) > _RESULTS_KEPT:
+                _RESULTS.popitem(last=False)
     return results
 
 
-def write_outputs(out_dir: Path, scenario: Scenario, territory: Territory,
-                  results: dict[str, Result], *, lang: str, tiles: bool = False,
-                  map_html: str | None = None) -> tuple[str, ...]:
-    """Write map.html, indicators (JSON, CSV), layers.gpkg, rasters, tables, the resolved
-    scenario — all or nothing."""
-    from jumeau.versions import versions
+def run_variants(scenario: Scenario, *, progress=None) -> dict[str, VariantRun]:
+    """Every variant of the scenario on its own copy of the territory (loaded once)."""
+    say = progress or (lambda _msg: None)
+    say(Text("chargement du territoire", "loading the territory"))
+    base = load_territory(scenario.territory_source())
+    check_needs(scenario, base)
+    source = manifest.resolve_manifest(scenario.territory_source()).resolve()
+    runs = {}
+    all_kinds = list(dict.fromkeys(k for v in scenario.variants.values()
+                                   for k in v.simulations))
+    keys = output_keys(all_kinds)
+    for name, v in scenario.variants.items():
+        territory = apply_measures(base, scenario, name)
+        measures_key = [m.model_dump(mode="json") for m, _ in v.measures]
+        territory_key = _key(str(source), source.stat().st_mtime_ns, measures_key,
+                             scenario.spec.seed)
+        prefix = f"{name} · " if scenario.has_variants else ""
 
-    rows = [(kind, ind) for kind, r in results.items() for ind in r.indicators()]
+        def listen(kind, done, prefix=prefix):
+            say(Text("{v}simulation « {k} »", "{v}simulation '{k}'").format(v=prefix, k=kind)
+                if done is None else
+                Text("{v}simulation « {k} » : {p} %", "{v}simulation '{k}': {p} %").format(
+                    v=prefix, k=kind, p=round(100 * done)))
+
+        results = simulate(territory, scenario, name, progress=listen,
+                           territory_key=territory_key)
+        runs[name] = VariantRun(name=name, territory=territory, results=results, keys=keys)
+    return runs
+
+
+def write_outputs(out_dir: Path, scenario: Scenario, runs: dict[str, VariantRun],
+                  comparison, *, lang: str, tiles: bool = False, progress=None
+                  ) -> tuple[str, ...]:
+    """Write every variant's files (``<variant>/`` when the file has variants), the
+    comparison (``comparaison/``) and the reports — all or nothing."""
+    from jumeau.io import outputs
+
+    from jumeau.maps.scenario import comparison_map, scenario_map
+    from jumeau.report import comparison_report, variant_report
+
+    say = progress or (lambda _msg: None)
+    sources = outputs.source_table(
+        manifest.resolve_manifest(scenario.territory_source()), next(iter(runs.values()))
+        .territory)
     with outputs.staged(out_dir) as stage:
-        stage.write_json("indicators.json", {
-            "scenario": scenario.name,
-            "title": scenario.spec.title,
-            "territory": territory.name,
-            "seed": scenario.spec.seed,
-            "indicators": flat_indicators(results),
-            "units": {ind.name: ind.unit for _, ind in rows},
-            "labels": {ind.name: ind.label.render(lang) for _, ind in rows},
-            "notes": [n.render(lang) for r in results.values()
-                      for n in getattr(r, "notes", ())],
-        })
-        stage.write_text("indicators.csv", outputs.indicators_csv(rows, lang))
-        layers = {}
-        for kind, r in results.items():
-            for name, frame in r.layers().items():
-                layers[name if name not in layers else f"{kind}_{name}"] = frame
-        if any(len(f) for f in layers.values()):
-            outputs.write_layers(stage.path("layers.gpkg"), layers)
-        for r in results.values():
-            for name, raster in r.rasters().items():
-                outputs.write_raster(stage.path(f"{name}.tif"), raster)
-            for name, table in r.tables().items():
-                stage.write_text(f"{name}.csv", table.to_csv(index=False))
-        resolved = scenario.resolved()
-        resolved["territory_sources"] = dict(territory.sources)
-        resolved["versions"] = versions()
-        stage.write_text("scenario.resolved.yaml", outputs.yaml_dump(resolved))
-        if map_html is not None:
-            stage.write_text("map.html", map_html)
+        for name, run_ in runs.items():
+            folder = f"{name}/" if scenario.has_variants else ""
+            say(Text("{v}carte, rapport et fichiers", "{v}map, report and files").format(
+                v=f"{name} · " if scenario.has_variants else ""))
+            outputs.write_variant(
+                stage, folder, scenario, run_, lang=lang,
+                map_html=scenario_map(scenario, run_, lang=lang, tiles=tiles),
+                report_html=variant_report(scenario, run_, lang=lang, sources=sources))
+        if comparison is not None:
+            say(Text("comparaison avec la référence", "comparison with the baseline"))
+            outputs.write_comparison(
+                stage, scenario, runs, comparison, lang=lang,
+                map_html=comparison_map(scenario, runs, comparison, lang=lang, tiles=tiles),
+                report_html=comparison_report(scenario, runs, comparison, lang=lang,
+                                              sources=sources))
         files = tuple(stage.names)
     return files
-
-
-def render_map(scenario: Scenario, territory: Territory, results: dict[str, Result], *,
-               lang: str, tiles: bool) -> str:
-    """The scenario's interactive map (one self-contained HTML document)."""
-    from jumeau.maps.scenario import scenario_map
-
-    return scenario_map(scenario, territory, results, lang=lang, tiles=tiles)
 
 
 def run(scenario: Scenario, *, out_dir: Path | None = None, lang: str | None = None,
         tiles: bool = False, progress=None, write: bool = True) -> RunOutput:
     """Run a validated scenario and write its outputs (default ``out/<name>/``)."""
+    from jumeau.io import outputs
+    from jumeau.scenario.compare import compare
+
     lang = lang or current_language()
-    say = progress or (lambda _msg: None)
-    say(Text("chargement du territoire", "loading the territory"))
-    territory = load_territory(scenario.territory_source())
-    try:
-        check_needs(scenario, territory)
-    except JumeauError as err:
-        raise scenario.locate(err) from None
-    territory = apply_measures(territory, scenario)
-    results = simulate(territory, scenario, progress=lambda k, done: say(
-        Text("simulation « {k} »", "simulation '{k}'").format(k=k) if done is None else
-        Text("simulation « {k} » : {p} %", "simulation '{k}': {p} %").format(
-            k=k, p=round(100 * done))))
-    files: tuple[str, ...] = ()
     target = None
     if write:
         target = Path(out_dir) if out_dir is not None else Path("out") / scenario.name
-        say(Text("carte et fichiers de sortie", "map and output files"))
-        html = render_map(scenario, territory, results, lang=lang, tiles=tiles)
-        files = write_outputs(target, scenario, territory, results, lang=lang, tiles=tiles,
-                              map_html=html)
-    return RunOutput(scenario=scenario, territory=territory, results=results, out_dir=target,
-                     files=files)
+        outputs.check_target(target)
+    runs = run_variants(scenario, progress=progress)
+    comparison = compare(runs, scenario.baseline) if scenario.has_variants else None
+    files: tuple[str, ...] = ()
+    if write:
+        files = write_outputs(target, scenario, runs, comparison, lang=lang, tiles=tiles,
+                              progress=progress)
+    return RunOutput(scenario=scenario, variants=runs, comparison=comparison,
+                     out_dir=target, files=files)

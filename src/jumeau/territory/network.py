@@ -68,8 +68,7 @@ class RoadNetwork:
         if drivable_only:
             keep = roads["road_class"].isin(DRIVABLE_CLASSES).to_numpy()
         if "closed" in roads.columns:
-            keep = keep & ~roads["closed"].to_numpy(bool)  # closed by a measure (a copy:
-            # pandas may hand out read-only arrays)
+            keep = keep & ~roads["closed"].to_numpy(bool)  # closed by a measure
         rows = np.flatnonzero(keep)
         geoms = shapely.get_parts(np.asarray(roads.geometry.values)[rows], return_index=True)
         parts, part_row = geoms

@@ -207,12 +207,37 @@ var jumeau = (function () {
     });
     map.on("overlayadd overlayremove", refreshLegend);
     refreshLegend();
+    syncWithParent(map);
+    api.map = map;
     api.ready = true;
     // Leaflet draws on the next animation frames: flag when they have passed.
     requestAnimationFrame(function () {
       requestAnimationFrame(function () { api.rendered = true; });
     });
   };
+
+  /* Inside a comparison page (an iframe), tell the page where the map looks and follow
+   * the view it sends, so that panning one pane moves the other. Messages carry only
+   * numbers; nothing leaves the page. */
+  function syncWithParent(map) {
+    if (window.parent === window) { return; }
+    var applying = false;
+    map.on("moveend", function () {
+      if (applying) { applying = false; return; }
+      var c = map.getCenter();
+      window.parent.postMessage({jumeau: "view", lat: c.lat, lng: c.lng,
+                                 zoom: map.getZoom()}, "*");
+    });
+    window.addEventListener("message", function (e) {
+      var d = e.data;
+      if (!d || d.jumeau !== "setview" || typeof d.lat !== "number") { return; }
+      var c = map.getCenter();
+      if (Math.abs(c.lat - d.lat) < 1e-9 && Math.abs(c.lng - d.lng) < 1e-9 &&
+          map.getZoom() === d.zoom) { return; }
+      applying = true;
+      map.setView([d.lat, d.lng], d.zoom, {animate: false});
+    });
+  }
 
   return api;
 }());

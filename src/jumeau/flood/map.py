@@ -5,29 +5,24 @@ from __future__ import annotations
 
 import numpy as np
 
-from jumeau.flood.impacts import HAZARD_LABELS, HR_LABELS
 from jumeau.i18n import Text, number_text
 from jumeau.maps.builder import MapBuilder
-from jumeau.maps.exposure import FACILITY_LABELS
+from jumeau.maps.basemap import FACILITY_LABELS
 from jumeau.maps.palettes import HAZARD, blues, ylorrd
 from jumeau.maps.styles import Categorical, Field, Graduated, Style
 from jumeau.territory.schema import LABELS
 
-DEPTH = Graduated(edges=(0.05, 0.25, 0.5, 1.0, 2.0), colors=blues(5), unit="m")
-FLOOR_DEPTH = Graduated(edges=(0.05, 0.25, 0.5, 1.0, 2.0), colors=blues(5), unit="m",
-                        title=Text("Bâtiments inondés : eau au rez-de-chaussée",
-                                   "Flooded buildings: water on the ground floor"))
-HAZARD_SCALE = Categorical({i + 1: (HAZARD[i], HAZARD_LABELS[i]) for i in range(4)},
-                           title=Text("Aléa (hauteur × vitesse)", "Hazard (depth × velocity)"))
-HR_SCALE = Graduated(edges=(0.0, 0.75, 1.25, 2.0), colors=ylorrd(4),
-                     labels=HR_LABELS, title=Text("Danger pour les personnes (HR)",
-                                                  "Hazard to people (HR)"))
-STRUCTURES = Categorical({
-    "wall": ("#000000", Text("mur / digue (mesure)", "wall / levee (measure)")),
-    "breach": ("#d7301f", Text("brèche", "breach")),
-    "removed": ("#7570b3", Text("obstacle supprimé", "obstacle removed")),
-    "raised_floor": ("#1b9e77", Text("planchers surélevés", "raised floors"))},
-    title=Text("Mesures", "Measures"))
+#: Depth classes above the run's own "flooded" threshold (m).
+DEPTH_EDGES_M = (0.25, 0.5, 1.0, 2.0)
+
+
+def depth_scale(threshold_m: float, title: Text | None = None) -> Graduated:
+    """Depth classes starting at the run's flooded threshold."""
+    edges = (threshold_m,) + tuple(e for e in DEPTH_EDGES_M if e > threshold_m)
+    return Graduated(edges=edges, colors=blues(len(edges)), unit="m", title=title)
+
+#: HR class edges (Defra / EA FD2320): the legend's labels come from the declaration.
+HR_EDGES = (0.0, 0.75, 1.25, 2.0)
 ROADS = Categorical({
     "emergency": ("#a50f15", Text("coupée aux secours (> {e} m)", "cut to emergency vehicles "
                                   "(> {e} m)")),
@@ -35,22 +30,35 @@ ROADS = Categorical({
     title=Text("Routes coupées", "Roads cut"))
 
 
-def draw(builder: MapBuilder, result, territory, lang: str) -> None:
-    """Add the flood layers of ``result`` (a :class:`jumeau.flood.simulate.FloodResult`)."""
+def draw(builder: MapBuilder, result, territory, kind, lang: str) -> None:
+    """Add the flood layers of ``result`` (a :class:`jumeau.flood.simulate.FloodResult`);
+    class labels come from ``kind``'s declarations, thresholds from the result."""
     s = result.solution
     grid = result.grid
-    frames = np.where(s.snapshot_depth_m > 0.05, s.snapshot_depth_m, np.nan)
+    hazard = kind.output("hazard_class").classes
+    hazard_scale = Categorical({c: (HAZARD[c - 1], label) for c, label in hazard.items()},
+                               title=Text("Aléa (hauteur × vitesse)",
+                                          "Hazard (depth × velocity)"))
+    hr = kind.output("hazard_rating").classes
+    hr_scale = Graduated(edges=HR_EDGES, colors=ylorrd(len(hr)),
+                         labels=tuple(hr[i] for i in sorted(hr)),
+                         title=Text("Danger pour les personnes (HR)", "Hazard to people (HR)"))
+    wet_m = result.thresholds_m["flooded"]
+    depth = depth_scale(wet_m)
+    floor_depth = depth_scale(wet_m, Text("Bâtiments inondés : eau au rez-de-chaussée",
+                                          "Flooded buildings: water on the ground floor"))
+    frames = np.where(s.snapshot_depth_m > wet_m, s.snapshot_depth_m, np.nan)
     builder.add_raster_animation(frames, s.snapshot_times_s, grid,
                                  name=Text("Progression de l'eau", "Water spreading"),
-                                 style=DEPTH, show=False)
-    builder.add_raster(np.where(s.max_depth_m > 0.05, s.max_depth_m, np.nan), grid,
-                       name=Text("Hauteur d'eau maximale", "Maximum water depth"), style=DEPTH)
+                                 style=depth, show=False)
+    builder.add_raster(np.where(s.max_depth_m > wet_m, s.max_depth_m, np.nan), grid,
+                       name=Text("Hauteur d'eau maximale", "Maximum water depth"), style=depth)
     builder.add_raster(np.where(result.hazard_class > 0, result.hazard_class, np.nan), grid,
                        name=Text("Aléa inondation (type PPRI)", "Flood hazard (PPRI-style)"),
-                       style=HAZARD_SCALE, show=False)
+                       style=hazard_scale, show=False)
     builder.add_raster(result.hazard_rating, grid,
                        name=Text("Danger pour les personnes", "Hazard to people"),
-                       style=HR_SCALE, show=False)
+                       style=hr_scale, show=False)
 
     b = result.buildings
     hit = b[b["flooded"]].copy()
@@ -59,7 +67,7 @@ def draw(builder: MapBuilder, result, territory, lang: str) -> None:
             hit[["name", "use", "facility", "depth_above_floor_m", "damage_eur", "residents",
                  "isolated", "geometry"]],
             name=Text("Bâtiments inondés", "Flooded buildings"),
-            style=Style(color=FLOOR_DEPTH, column="depth_above_floor_m", fill_opacity=0.95,
+            style=Style(color=floor_depth, column="depth_above_floor_m", fill_opacity=0.95,
                         weight_px=0.6, stroke="#333333"),
             tooltip=[Field("name", Text("Nom", "Name")),
                      Field("use", Text("Usage", "Use"), labels=LABELS["use"]),
@@ -104,14 +112,7 @@ def draw(builder: MapBuilder, result, territory, lang: str) -> None:
                                                        "Water on the ground floor"),
                            unit="m", decimals=2)],
             icon="star")
-    st = result.structures
-    if len(st):
-        builder.add_lines(
-            st[st.geom_type.isin(["LineString", "MultiLineString"])][["kind", "name",
-                                                                      "geometry"]],
-            name=Text("Mesures", "Measures"), style=Style(color=STRUCTURES, column="kind",
-                                                          weight_px=5.0),
-            tooltip=[Field("name", Text("Nom", "Name"))])
+    builder.add_structures(result.structures)
     if len(result.observations):
         obs = result.observations
         series = {i: (s.observation_times_s, s.observation_level_m[i]) for i in range(len(obs))}

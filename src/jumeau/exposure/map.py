@@ -5,26 +5,11 @@ from __future__ import annotations
 
 from jumeau.i18n import Text
 from jumeau.maps.builder import MapBuilder
-from jumeau.maps.palettes import HAZARD
-from jumeau.maps.styles import Categorical, Field, Style
+from jumeau.maps.basemap import FACILITY_LABELS, HAZARD_CLASSES
+from jumeau.maps.styles import Field, Style
 from jumeau.territory.schema import LABELS
 
-HAZARD_CLASSES = Categorical(
-    {"faible": (HAZARD[0], LABELS["hazard"]["faible"]),
-     "moyen": (HAZARD[1], LABELS["hazard"]["moyen"]),
-     "fort": (HAZARD[2], LABELS["hazard"]["fort"]),
-     "tres_fort": (HAZARD[3], LABELS["hazard"]["tres_fort"]),
-     "unknown": ("#9ecae1", LABELS["hazard"]["unknown"])})
-
-FACILITY_LABELS = Categorical(
-    {k: (c, LABELS["facility"][k]) for k, c in (
-        ("town_hall", "#0072B2"), ("school", "#E69F00"), ("nursing_home", "#CC79A7"),
-        ("hospital", "#D55E00"), ("fire_station", "#000000"), ("police", "#56B4E9"),
-        ("childcare", "#F0E442"))},
-    title=Text("Équipement", "Facility"))
-
-
-def draw(builder: MapBuilder, result, territory, lang: str) -> None:
+def draw(builder: MapBuilder, result, territory, kind, lang: str) -> None:
     """Add the exposure layers for the headline scenario (other scenarios hidden)."""
     zones = result.zones
     for scenario in sorted(zones["scenario"].unique(), key=lambda s: s != result.headline_scenario):
