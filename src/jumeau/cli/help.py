@@ -37,9 +37,12 @@ CATALOGUE: dict[str, str] = {
         "Scenario YAML file, or the name of a ready scenario (jumeau scenarios).",
     "Affiche les indicateurs en JSON sur la sortie standard.":
         "Print the indicators as JSON on standard output.",
-    "Vérifie un ou plusieurs scénarios sans les lancer (code 2 au premier problème).":
+    "Vérifie un ou plusieurs scénarios sans les lancer (code 2 au premier problème) : le "
+    "fichier, le territoire (fichiers, systèmes de coordonnées, colonnes, géométries), les "
+    "mesures et les paramètres de chaque simulation sur ce territoire.":
         "Check one or more scenarios without running them (exit code 2 at the first "
-        "problem).",
+        "problem): the file, the territory (files, coordinate systems, columns, "
+        "geometries), the measures and each simulation's parameters on that territory.",
     "Fichier(s) de scénario YAML.": "Scenario YAML file(s).",
     "Lance tous les scénarios prêts sur le territoire de démonstration et écrit "
     "out/demo/index.html, qui relie leurs cartes.":
@@ -53,8 +56,6 @@ CATALOGUE: dict[str, str] = {
     "le premier est la référence.":
         "Compare scenarios on one territory: each file becomes a variant, the first one "
         "is the baseline.",
-    "Remplace un dossier de sortie qui contient d'autres fichiers.":
-        "Replace an output folder that holds other files.",
 }
 
 #: typer's and click's own words, French first.
@@ -68,7 +69,8 @@ _TYPER_WORDS = {
 }
 _METAVARS_FR = {"<str>": "<texte>", "<int>": "<entier>", "<int range>": "<entier>",
                 "<float>": "<nombre>", "<float range>": "<nombre>", "<path>": "<chemin>",
-                "<bool>": "<booléen>", "<choice>": "<choix>"}
+                "<bool>": "<booléen>", "<choice>": "<choix>",
+                "<list[Path]>": "<chemins>"}
 
 
 def _key(text: str) -> str:

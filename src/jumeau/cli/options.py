@@ -18,6 +18,9 @@ Out = Annotated[Path | None, typer.Option("--out", help=bilingual(
 Tiles = Annotated[bool, typer.Option("--tiles", help=bilingual(
     "Ajoute des fonds de carte en ligne (OpenStreetMap, IGN) en plus du fond hors ligne.",
     "Add online background maps (OpenStreetMap, IGN) to the offline one."))]
+Force = Annotated[bool, typer.Option("--force", help=bilingual(
+    "Remplace un dossier de sortie qui contient d'autres fichiers (ils sont supprimés).",
+    "Replace an output folder that holds other files (they are deleted)."))]
 Seed = Annotated[int | None, typer.Option("--seed", min=0, help=bilingual(
     "Remplace la graine du scénario (un entier ≥ 0).",
     "Replace the scenario's seed (a whole number ≥ 0)."))]

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from jumeau.cli import console
-from jumeau.cli.options import Lang, Out, Seed, Tiles, apply_lang
+from jumeau.cli.options import Force, Lang, Out, Seed, Tiles, apply_lang
 from jumeau.i18n import Text, current_language, fmt_number
 
 
@@ -21,6 +21,7 @@ def run(
                                                          "la sortie standard.")] = False,
     lang: Lang = None,
     tiles: Tiles = False,
+    force: Force = False,
 ) -> None:
     """Lance un scénario : carte, indicateurs et couches dans out/<nom>/."""
     from jumeau.io.demo import resolve_scenario
@@ -30,7 +31,8 @@ def run(
     apply_lang(lang)
     scenario = read_scenario(resolve_scenario(spec), seed=seed)
     with console.status(Text("Scénario « {n} »", "Scenario '{n}'").format(n=scenario.name)) as up:
-        result = run_scenario(scenario, out_dir=out, tiles=tiles, progress=lambda m: up(str(m)))
+        result = run_scenario(scenario, out_dir=out, tiles=tiles, progress=lambda m: up(str(m)),
+                              force=force)
     if as_json:
         console.stdout_write(json.dumps(result.summary(), ensure_ascii=False) + "\n")
         return

@@ -183,6 +183,35 @@ def check_needs(scenario: Scenario, territory: Territory) -> None:
                 raise scenario.locate(err, variant.name) from None
 
 
+def check(scenario: Scenario, *, progress=None) -> Territory:
+    """Everything that can be checked without simulating: the territory loads (files,
+    CRS, columns, geometries), every kind has what it needs, every variant's measures
+    apply, and each kind's ``precheck`` accepts its parameters on that territory
+    (geometry inside the DEM, series values). Returns the loaded territory.
+
+    Raises
+    ------
+    JumeauError
+        The first problem, located in the scenario file where it can be.
+    """
+    say = progress or (lambda _msg: None)
+    say(Text("chargement du territoire", "loading the territory"))
+    base = load_territory(scenario.territory_source())
+    check_needs(scenario, base)
+    for name, v in scenario.variants.items():
+        territory = apply_measures(base, scenario, name)
+        for kind_name, params in v.simulations.items():
+            precheck = kinds_module.get(kind_name).precheck
+            if precheck is None:
+                continue
+            say(Text("vérification « {k} »", "checking '{k}'").format(k=kind_name))
+            try:
+                precheck(territory, params)
+            except JumeauError as err:
+                raise scenario.locate(err, v.name) from None
+    return base
+
+
 def apply_measures(territory: Territory, scenario: Scenario, variant: str | None = None
                    ) -> Territory:
     """Apply a variant's measures in order to a copy; an error names the measure."""
@@ -283,8 +312,8 @@ def run_variants(scenario: Scenario, *, progress=None) -> dict[str, VariantRun]:
 
 
 def write_outputs(out_dir: Path, scenario: Scenario, runs: dict[str, VariantRun],
-                  comparison, *, lang: str, tiles: bool = False, progress=None
-                  ) -> tuple[str, ...]:
+                  comparison, *, lang: str, tiles: bool = False, progress=None,
+                  force: bool = False) -> tuple[str, ...]:
     """Write every variant's files (``<variant>/`` when the file has variants), the
     comparison (``comparaison/``) and the reports — all or nothing."""
     from jumeau.io import outputs
@@ -296,7 +325,7 @@ def write_outputs(out_dir: Path, scenario: Scenario, runs: dict[str, VariantRun]
     sources = outputs.source_table(
         manifest.resolve_manifest(scenario.territory_source()), next(iter(runs.values()))
         .territory)
-    with outputs.staged(out_dir) as stage:
+    with outputs.staged(out_dir, force=force) as stage:
         for name, run_ in runs.items():
             folder = f"{name}/" if scenario.has_variants else ""
             say(Text("{v}carte, rapport et fichiers", "{v}map, report and files").format(
@@ -317,8 +346,13 @@ def write_outputs(out_dir: Path, scenario: Scenario, runs: dict[str, VariantRun]
 
 
 def run(scenario: Scenario, *, out_dir: Path | None = None, lang: str | None = None,
-        tiles: bool = False, progress=None, write: bool = True) -> RunOutput:
-    """Run a validated scenario and write its outputs (default ``out/<name>/``)."""
+        tiles: bool = False, progress=None, write: bool = True, force: bool = False
+        ) -> RunOutput:
+    """Run a validated scenario and write its outputs (default ``out/<name>/``).
+
+    The output folder is checked before any simulation (:func:`jumeau.io.outputs.
+    check_target`); ``force`` lets a folder of other files be replaced whole.
+    """
     from jumeau.io import outputs
     from jumeau.scenario.compare import compare
 
@@ -326,12 +360,12 @@ def run(scenario: Scenario, *, out_dir: Path | None = None, lang: str | None = N
     target = None
     if write:
         target = Path(out_dir) if out_dir is not None else Path("out") / scenario.name
-        outputs.check_target(target)
+        outputs.check_target(target, force=force)
     runs = run_variants(scenario, progress=progress)
     comparison = compare(runs, scenario.baseline) if scenario.has_variants else None
     files: tuple[str, ...] = ()
     if write:
         files = write_outputs(target, scenario, runs, comparison, lang=lang, tiles=tiles,
-                              progress=progress)
+                              progress=progress, force=force)
     return RunOutput(scenario=scenario, variants=runs, comparison=comparison,
                      out_dir=target, files=files)
