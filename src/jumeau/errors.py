@@ -94,10 +94,12 @@ def _lang() -> str:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> Text | None:
     """A "did you mean …?" hint for a misspelt ``word``, or None when nothing is close."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    by_lower = {str(c).lower(): str(c) for c in choices}
+    close = difflib.get_close_matches(str(word).lower(), list(by_lower), n=1, cutoff=0.6)
     if not close:
         return None
-    return Text("vouliez-vous dire « {w} » ?", "did you mean '{w}'?").format(w=close[0])
+    return Text("vouliez-vous dire « {w} » ?", "did you mean '{w}'?").format(
+        w=by_lower[close[0]])
 
 
 class InvalidValue(ValueError):

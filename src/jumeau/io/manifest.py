@@ -67,7 +67,7 @@ LAYER_DIMENSIONS = {"buildings": (2,), "roads": (1,), "water": (1, 2), "vegetati
 class LayerSource(BaseModel):
     """One file feeding a layer."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
     path: str
     schema_: Literal["bdtopo", "bdtopo_v2", "osm", "georisques", "insee_grid", "generic"] | \
@@ -85,7 +85,7 @@ class LayerSource(BaseModel):
 class DemSource(BaseModel):
     """Where the terrain comes from: a raster, elevation points, or derived."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     path: str | None = None
     points: str | None = None
@@ -109,7 +109,7 @@ OneOrMany = LayerSource | list[LayerSource]
 
 
 class Layers(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     boundary: OneOrMany | None = None
     buildings: OneOrMany | None = None
@@ -124,7 +124,7 @@ class Layers(BaseModel):
 
 
 class ExtentFromLayer(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     layer: Literal["boundary", "buildings", "roads", "flood_zones", "population"] = "boundary"
     buffer_m: float = Field(0.0, ge=0)
@@ -133,7 +133,7 @@ class ExtentFromLayer(BaseModel):
 class Manifest(BaseModel):
     """A territory manifest (see the module docstring)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     name: str = Field(min_length=1)
     crs: str = "EPSG:2154"

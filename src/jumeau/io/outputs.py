@@ -8,6 +8,7 @@ failed run never leaves a half-written file that looks complete.
 from __future__ import annotations
 
 import csv
+import errno
 import fcntl
 import glob
 import io
@@ -64,11 +65,34 @@ def _parent(out_dir: Path) -> Path:
     return out_dir.parent if out_dir.parent != Path("") else Path(".")
 
 
-def _cannot_write(out_dir: Path, exc: OSError | None = None) -> JumeauError:
-    reason = (exc.strerror or type(exc).__name__) if exc is not None else "permission"
+#: What the system says when writing fails, in both languages.
+_OS_REASONS = {
+    errno.ENOENT: Text("chemin inexistant", "no such file or directory"),
+    errno.EACCES: Text("permission refusée", "permission denied"),
+    errno.EPERM: Text("opération non permise", "operation not permitted"),
+    errno.EROFS: Text("disque en lecture seule", "read-only file system"),
+    errno.ENOSPC: Text("disque plein", "no space left on device"),
+    errno.EDQUOT: Text("quota de disque dépassé", "disk quota exceeded"),
+    errno.ENOTDIR: Text("un élément du chemin n'est pas un dossier", "a part of the path is "
+                        "not a folder"),
+    errno.ENOTEMPTY: Text("dossier non vide", "folder not empty"),
+    errno.EXDEV: Text("autre disque que le dossier parent", "another disk than the parent "
+                      "folder"),
+}
+
+
+def os_reason(exc: OSError) -> Text:
+    """Why an OS call failed, in both languages."""
+    known = _OS_REASONS.get(exc.errno)
+    if known is not None:
+        return known
+    return Text("erreur système {n}", "{m}").format(n=exc.errno, m=exc.strerror or exc)
+
+
+def _cannot_write(out_dir: Path, exc: OSError) -> JumeauError:
     return JumeauError(
         Text("impossible d'écrire le dossier de sortie ({e})", "cannot write the output "
-             "folder ({e})").format(e=reason), path=out_dir, field="--out",
+             "folder ({e})").format(e=os_reason(exc)), path=out_dir, field="--out",
         fix=Text("choisissez avec --out un dossier où vous pouvez écrire (droits, disque "
                  "plein ou en lecture seule ?)", "choose with --out a folder you can write to "
                  "(permissions, full or read-only disk?)"))

@@ -37,7 +37,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
                 None, None, "unhashable key", key_node.start_mark)
         if key in out:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark)
+                None, None, f"duplicate key '{key}'", key_node.start_mark)
         out[key] = loader.construct_object(value_node, deep=True)
         loader._jumeau_marks[id(out), key] = key_node.start_mark.line + 1
     loader._jumeau_nodes[id(out)] = node.start_mark.line + 1
@@ -75,7 +75,7 @@ def parse_yaml(text: str, path: Path) -> tuple[Any, Lines]:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         raise JumeauError(
-            Text("YAML invalide : {p}", "invalid YAML: {p}").format(p=problem), path=path,
+            Text("YAML invalide : ", "invalid YAML: ") + yaml_problem(problem), path=path,
             line=mark.line + 1 if mark is not None else None,
             fix=Text("vérifiez l'indentation (des espaces, pas de tabulations), les « : » et "
                      "les guillemets", "check indentation (spaces, not tabs), colons and quotes")
@@ -109,6 +109,46 @@ def _check_finite(value: Any, loc: tuple, lines: Lines, path: Path) -> None:
         _check_finite(item, loc + (key,), lines, path)
 
 
+#: PyYAML's problems, in both languages (the English one is PyYAML's own).
+_YAML_PROBLEMS: list[tuple[re.Pattern, str]] = [
+    (re.compile(r"found character '\\t' that cannot start any token"),
+     "une tabulation là où YAML attend des espaces"),
+    (re.compile(r"duplicate key '?(?P<k>.*?)'?$"),
+     "la clé « {k} » apparaît deux fois (la seconde remplacerait la première)"),
+    (re.compile(r"unhashable key"), "une clé est une liste ou un dictionnaire"),
+    (re.compile(r"mapping values are not allowed here"),
+     "un « : » inattendu (une valeur qui contient « : » doit être entre guillemets)"),
+    (re.compile(r"could not find expected ':'"), "il manque un « : » après une clé"),
+    (re.compile(r"did not find expected key"), "une clé est attendue ici (indentation ?)"),
+    (re.compile(r"did not find expected '-' indicator"),
+     "un élément de liste « - » est attendu ici (indentation ?)"),
+    (re.compile(r"did not find expected node content"), "une valeur est attendue ici"),
+    (re.compile(r"expected <block end>, but found '(?P<k>.*)'"),
+     "indentation incohérente (trouvé « {k} »)"),
+    (re.compile(r"expected ',' or '[\]}]', but got '(?P<k>.*)'"),
+     "une liste ou un dictionnaire entre crochets n'est pas fermé (trouvé « {k} »)"),
+    (re.compile(r"found unexpected end of stream"),
+     "fin du fichier inattendue (guillemet ou crochet non fermé ?)"),
+    (re.compile(r"found unknown escape character"),
+     "séquence d'échappement inconnue (écrivez les chemins Windows entre apostrophes "
+     "'…' plutôt qu'entre guillemets)"),
+    (re.compile(r"found undefined alias '?(?P<k>[^']*)'?"), "alias « {k} » non défini"),
+    (re.compile(r"found unexpected ':'"), "un « : » inattendu"),
+    (re.compile(r"special characters are not allowed"), "caractère de contrôle interdit"),
+    (re.compile(r"found a tab character"), "une tabulation là où YAML attend des espaces"),
+]
+
+
+def yaml_problem(problem: str) -> Text:
+    """A PyYAML problem message in both languages (French from :data:`_YAML_PROBLEMS`,
+    else a plain French description: no English inside French text)."""
+    for pattern, french in _YAML_PROBLEMS:
+        hit = pattern.search(problem)
+        if hit:
+            return Text(french.format(**hit.groupdict()), problem)
+    return Text("syntaxe incorrecte", problem)
+
+
 def read_yaml(path: Path) -> tuple[Any, Lines]:
     """Read a YAML file; errors name the file and line."""
     if not path.exists():
@@ -127,8 +167,10 @@ def read_yaml(path: Path) -> tuple[Any, Lines]:
                           path=path, fix=Text("enregistrez-le en UTF-8", "save it as UTF-8")
                           ) from None
     except OSError as exc:
+        from jumeau.io.outputs import os_reason
+
         raise JumeauError(Text("fichier illisible ({e})", "unreadable file ({e})").format(
-            e=exc.strerror or type(exc).__name__), path=path,
+            e=os_reason(exc)), path=path,
             fix=Text("vérifiez ses droits de lecture", "check its read permissions")) from None
     return parse_yaml(text, path)
 
@@ -180,7 +222,9 @@ def validation_error(exc: ValidationError, model: type[BaseModel], lines: Lines,
                      ) -> JumeauError:
     """The first pydantic error as a :class:`JumeauError` naming file, line and field,
     with a message and a fix in both languages."""
-    err = exc.errors()[0]
+    errors = exc.errors()
+    # A misspelt key also makes the key it meant "missing": report the misspelling.
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     keys = _flat_keys(lines)
     # Drop the union-branch tags pydantic inserts into locations ("list[Layer]", "Layer").
     loc = tuple(p for p in err["loc"] if isinstance(p, int) or p in keys or not (
