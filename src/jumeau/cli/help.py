@@ -45,9 +45,9 @@ CATALOGUE: dict[str, str] = {
         "geometries), the measures and each simulation's parameters on that territory.",
     "Fichier(s) de scénario YAML.": "Scenario YAML file(s).",
     "Lance tous les scénarios prêts sur le territoire de démonstration et écrit "
-    "out/demo/index.html, qui relie leurs cartes.":
+    "out/demo/index.html, qui relie leurs cartes et leurs rapports.":
         "Run every ready scenario on the demo territory and write out/demo/index.html, "
-        "which links their maps.",
+        "which links their maps and reports.",
     "Fichiers de scénario YAML (le premier est la référence).":
         "Scenario YAML files (the first is the baseline).",
     "Affiche les indicateurs et les écarts en JSON.":
