@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from cases import CASES  # noqa: E402
+from corpus_cases import CASES  # noqa: E402
 
 from jumeau.cli.main import main  # noqa: E402
 
