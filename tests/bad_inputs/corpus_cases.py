@@ -311,6 +311,19 @@ def _variants(block: str) -> Callable:
     return scenario_case(lambda text: text + "variants:\n" + block)
 
 
+def _compare_territories(folder: Path, tiny: Path, command: str) -> list[str]:
+    other = site(folder, tiny)
+    a = spec(folder, BASE.format(territory=tiny), "a.yaml")
+    b = spec(folder, BASE.format(territory=other).replace("name: essai", "name: autre"),
+             "b.yaml")
+    return ["compare", str(a), str(b), "--out", str(folder / "out")]
+
+
+def _compare_one(folder: Path, tiny: Path, command: str) -> list[str]:
+    a = spec(folder, BASE.format(territory=tiny), "a.yaml")
+    return ["compare", str(a), str(folder / "absent.yaml"), "--out", str(folder / "out")]
+
+
 # -- the corpus ---------------------------------------------------------------------------
 
 FIX = "→ solution"
@@ -505,6 +518,13 @@ CASES: list[Case] = [
     Case("variant with a bad value", _variants(
         "  base: {}\n  autre:\n    simulate: {flood: {duration_h: -1}}\n"),
         ("duration_h", "strictement supérieur à 0", FIX)),
+    Case("a use the kind does not declare", scenario_case(
+        lambda t: t + "    uses: [exposure.buildings_exposed]\n"),
+        ("simulate.flood.uses.0", "ne sait pas utiliser", FIX)),
+    Case("comparing scenarios on different territories", _compare_territories,
+         ("territ", FIX), commands=("compare",)),
+    Case("comparing with a missing file", _compare_one, ("absent.yaml", FIX),
+         commands=("compare",)),
     # The territory manifest and its files.
     Case("manifest layer file missing", manifest_case(replace_layer(
         "buildings:", "  buildings: {path: absent.gpkg, schema: bdtopo}")),

@@ -141,3 +141,31 @@ def test_pydantic_messages_render(kind):
     message, fix = describe_error({"type": kind, "msg": "Input should be …", "ctx": {}})
     assert message.fr.startswith("valeur refusée : ") and fix.fr and fix.en
     assert "Input should" not in message.fr + fix.fr
+
+
+def test_plugin_that_fails_to_import(monkeypatch, tmp_path, tiny_site, capsys):
+    """A kind whose entry point fails to import: exit 2, naming it and the cause."""
+    from importlib.metadata import EntryPoint
+
+    from jumeau.scenario import kinds
+
+    real = kinds.entry_points
+    broken = EntryPoint("canicule", "jumeau_inexistant.kind:KIND", kinds.KINDS_GROUP)
+
+    def fake(group):
+        found = list(real(group=group))
+        return found + [broken] if group == kinds.KINDS_GROUP else found
+
+    monkeypatch.setattr(kinds, "entry_points", fake)
+    kinds.reset()
+    try:
+        spec = tmp_path / "s.yaml"
+        spec.write_text(f"name: e\nterritory: {tiny_site}\nsimulate:\n  exposure: {{}}\n",
+                        encoding="utf-8")
+        assert main(["validate", str(spec)]) == 2
+        err = capsys.readouterr().err
+        assert "« canicule »" in err and "ne s'importe pas" in err and "→ solution" in err
+        assert "Traceback" not in err
+    finally:
+        monkeypatch.undo()
+        kinds.reset()
