@@ -9,9 +9,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from corpus_cases import CASES  # noqa: E402
+from corpus_cases import CASES
 
-from jumeau.cli.main import main  # noqa: E402
+from jumeau.cli.main import main
 
 #: English that must never appear in a French message (pydantic, click, GDAL, PyYAML).
 ENGLISH = ("Input should", "Value error", "should be", "must be", "not found", "Invalid",

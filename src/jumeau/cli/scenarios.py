@@ -27,8 +27,8 @@ def scenarios(
         data = data if isinstance(data, dict) else {}
         rows.append({"name": name, "title": str(data.get("title", "")),
                      "territory": str(data.get("territory", "demo")),
-                     "simulate": sorted((data.get("simulate") or {})),
-                     "variants": list((data.get("variants") or {})), "path": str(path)})
+                     "simulate": sorted(data.get("simulate") or {}),
+                     "variants": list(data.get("variants") or {}), "path": str(path)})
     if as_json:
         console.stdout_write(json.dumps(rows, ensure_ascii=False) + "\n")
         return
