@@ -538,7 +538,7 @@ _VALIDATOR_PATTERNS: list[tuple[re.Pattern, Text, Text | None]] = [
           "check the path (it is relative to the scenario file)")),
     (re.compile(r"unknown surface '(?P<k>[^']*)'.*; surfaces: (?P<s>.*)"),
      Text("surface inconnue « {k} »", "unknown surface '{k}'"),
-     Text("surfaces possibles : {s}", "possible surfaces: {s}")),
+     Text("{hint}surfaces possibles : {s}", "{hint}possible surfaces: {s}")),
     (re.compile(r"Manning's n for '(?P<k>[^']*)' must be between 0 and 1 s/m\^\(1/3\)"),
      Text("le coefficient de Manning de « {k} » doit être entre 0 et 1 s/m^(1/3)",
           "Manning's n for '{k}' must be between 0 and 1 s/m^(1/3)"),
@@ -589,14 +589,23 @@ def _validator_message(err: dict) -> tuple[Text, Text]:
                 error.fix or Text(*_DOC_FIX))
     english = str(error) if error is not None else err.get("msg", "").removeprefix(
         "Value error, ").removeprefix("Assertion failed, ")
+    # The English message stays the validator's own, word for word.
     if english in VALIDATOR_MESSAGES:
         message, fix = VALIDATOR_MESSAGES[english]
-        return Text("valeur refusée : ", "invalid value: ") + message, fix or Text(*_DOC_FIX)
+        return Text(f"valeur refusée : {message.fr}", f"invalid value: {english}"), \
+            fix or Text(*_DOC_FIX)
     for pattern, message, fix in _VALIDATOR_PATTERNS:
         hit = pattern.fullmatch(english)
         if hit:
-            return (Text("valeur refusée : ", "invalid value: ") + message.format(
-                **hit.groupdict()), (fix or Text(*_DOC_FIX)).format(**hit.groupdict()))
+            found = hit.groupdict()
+            close = re.search(r"did you mean '([^']*)'", english)
+            hint = Text("vouliez-vous dire « {w} » ? ", "did you mean '{w}'? ").format(
+                w=close.group(1)) if close else Text("", "")
+            fix = (fix or Text(*_DOC_FIX))
+            fix = Text(fix.fr.format(hint=hint.fr, **found), fix.en.format(hint=hint.en,
+                                                                             **found))
+            return (Text("valeur refusée : " + message.format(**found).fr,
+                         f"invalid value: {english}"), fix)
     # A validator of a plugin, in English only: say so rather than mix languages.
     return (Text("valeur refusée (message du module en anglais : voir --lang en)",
                  "invalid value: {m}").format(m=english), Text(*_DOC_FIX))
