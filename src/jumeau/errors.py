@@ -94,7 +94,28 @@ def _lang() -> str:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> Text | None:
     """A "did you mean …?" hint for a misspelt ``word``, or None when nothing is close."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    by_lower = {str(c).lower(): str(c) for c in choices}
+    close = difflib.get_close_matches(str(word).lower(), list(by_lower), n=1, cutoff=0.6)
     if not close:
         return None
-    return Text("vouliez-vous dire « {w} » ?", "did you mean '{w}'?").format(w=close[0])
+    return Text("vouliez-vous dire « {w} » ?", "did you mean '{w}'?").format(
+        w=by_lower[close[0]])
+
+
+class InvalidValue(ValueError):
+    """A value a parameter model refuses, raised from a pydantic validator.
+
+    pydantic keeps the exception, so :func:`jumeau.io.yamlfile.validation_error` can
+    report its message and fix in the user's language, with the file, line and field.
+
+    Examples
+    --------
+    >>> err = InvalidValue(Text("un débit par instant", "one discharge per time"))
+    >>> str(err)
+    'one discharge per time'
+    """
+
+    def __init__(self, message: Text, fix: Text | None = None) -> None:
+        self.message = message
+        self.fix = fix
+        super().__init__(message.en)

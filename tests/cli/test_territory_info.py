@@ -50,7 +50,7 @@ def test_oisans(manifest, capsys):
 def test_redon(manifest, capsys):
     """Redon: OpenStreetMap XML in WGS84, reprojected to Lambert-93."""
     s = info(manifest("redon"), capsys)
-    assert s["layers"]["buildings"] == 1022 and s["layers"]["roads"] == 350
+    assert s["layers"]["buildings"] == 1053 and s["layers"]["roads"] == 350
     x0, y0, x1, y1 = s["extent"]
     assert 317_000 < x0 < x1 < 320_000 and 6_739_000 < y0 < y1 < 6_741_000
     assert s["dem"] is None and s["network"]["nodes"] > 0

@@ -159,6 +159,7 @@ def test_corrupt_file(site, capsys):
     """A corrupt shapefile: named, called unreadable, exit 2."""
     (site / "bad.shp").write_bytes(b"this is not a shapefile at all" * 10)
     (site / "bad.dbf").write_bytes(b"\x00" * 50)
+    (site / "bad.shx").write_bytes(b"\x00" * 100)
     path = manifest(site, GOOD.replace("BATIMENT.shp", "bad.shp"))
     code, _, err = run(["--lang", "en", "territory", "info", str(path)], capsys)
     assert code == 2 and "bad.shp" in err and "unreadable or corrupt file" in err

@@ -100,23 +100,26 @@ def redon(shared_data: Path) -> Path:
 
 
 def test_redon_buildings_match_gdal(redon):
-    """Redon buildings are GDAL's minus the 51 clipped at the extract edge, same shapes."""
+    """Redon buildings are GDAL's, the 31 rings cut by the extract edge rebuilt; only the
+    20 with fewer than three known nodes (no area) are skipped and counted."""
     ours = read_osm(redon, "buildings")
     ref = gdal(redon, "multipolygons")
     ref = ref[ref["building"].notna()]
     ref_ids = np.where(ref["osm_way_id"].notna(), "w" + ref["osm_way_id"].astype(str),
                        "r" + ref["osm_id"].astype(str))
     assert len(ref) == 1073
-    assert len(ours) == 1022
+    assert len(ours) == 1053
     # GDAL drops missing nodes and builds what it can from the rest (3 null, 21 invalid,
-    # 27 truncated footprints); libosmium refuses such rings: we skip and count them.
+    # 27 truncated footprints); libosmium refuses such rings: we rebuild them through
+    # their known nodes (made valid) and skip, counted, those with no area left.
+    assert ours.attrs["rebuilt"] == 31 and ours.attrs["skipped"] == 20
     dropped = set(ref_ids) - set(ours["building_id"])
-    assert len(dropped) == 51 and ours.attrs["skipped"] == 51
-    assert dropped <= ways_with_missing_nodes(redon)
+    assert len(dropped) == 20 and dropped <= ways_with_missing_nodes(redon)
     assert set(ours["building_id"]) <= set(ref_ids)
     ref_geom = dict(zip(ref_ids, ref.geometry.values))
-    same = shapely.equals(ours.geometry.values,
-                          np.array([ref_geom[i] for i in ours["building_id"]], dtype=object))
+    theirs = np.array([ref_geom[i] for i in ours["building_id"]], dtype=object)
+    same = shapely.equals(ours.geometry.values, theirs) | shapely.equals(
+        ours.geometry.values, shapely.make_valid(theirs))
     assert same.all()
     assert shapely.is_valid(ours.geometry.values).all()
 
@@ -124,12 +127,12 @@ def test_redon_buildings_match_gdal(redon):
 def test_redon_building_attributes(redon):
     """Redon buildings carry the use, facility and name read from their tags."""
     b = read_osm(redon, "buildings").set_index("building_id")
-    assert dict(Counter(b["use"])) == {"unknown": 1000, "public": 17, "commercial": 3,
+    assert dict(Counter(b["use"])) == {"unknown": 1030, "public": 17, "commercial": 4,
                                        "annex": 2}
     assert b.loc["w122532870", "facility"] == "town_hall"  # the mairie, amenity=townhall
     assert b.loc["w122532870", "name"] == "Redon"
     assert b.loc["r6782126", "facility"] == "school"  # a multipolygon building
-    assert dict(Counter(b["facility"])) == {"": 1015, "other": 5, "town_hall": 1,
+    assert dict(Counter(b["facility"])) == {"": 1046, "other": 5, "town_hall": 1,
                                             "school": 1}
     assert b["levels"].notna().sum() == 2
     assert b["ground_z_m"].isna().all()
@@ -194,22 +197,27 @@ def test_redon_water_match_gdal(redon):
     ref = ref[ref["waterway"].isin(["canal", "drain", "river"])]
     assert set(lines["water_id"]) == set("w" + ref["osm_id"])
     areas = water[water.geom_type == "MultiPolygon"]
-    assert dict(Counter(areas["kind"])) == {"canal": 3, "reservoir": 2, "riverbank": 1}
+    assert dict(Counter(areas["kind"])) == {"canal": 4, "reservoir": 2, "riverbank": 3,
+                                            "river": 1}
     assert "La Vilaine" in set(water["name"])
-    # Skipped: 2 drains with a single node in the extract, 5 clipped water areas.
-    assert water.attrs["skipped"] == 7
+    # Skipped: 2 drains with a single node in the extract and 1 water area with fewer
+    # than three; 4 water areas clipped by the extract are closed through their nodes.
+    assert water.attrs["skipped"] == 3 and water.attrs["rebuilt"] == 4
 
 
 def test_redon_vegetation_facilities_boundary(redon):
     """Redon vegetation, facilities and boundary layers have the measured content."""
     veg = read_osm(redon, "vegetation")
     # The one leisure=sports_centre is a building: not land cover.
-    assert dict(Counter(veg["cover"])) == {"trees": 320, "grass": 124, "park": 3,
-                                           "garden": 3, "hedge": 1}
-    assert dict(Counter(veg.geom_type)) == {"Point": 317, "MultiPolygon": 130,
+    assert dict(Counter(veg["cover"])) == {"trees": 320, "grass": 125, "park": 3,
+                                           "garden": 3, "hedge": 1, "farmland": 1,
+                                           "forest": 1}
+    assert dict(Counter(veg.geom_type)) == {"Point": 317, "MultiPolygon": 133,
                                             "LineString": 4}
+    assert veg.attrs["rebuilt"] == 3
     fac = read_osm(redon, "facilities")
-    assert dict(Counter(fac["facility"])) == {"school": 5, "other": 3, "police": 1}
+    assert dict(Counter(fac["facility"])) == {"school": 7, "other": 3, "police": 1}
+    assert fac.attrs["rebuilt"] == 2
     boundary = read_osm(redon, "boundary")
     assert boundary.empty and list(boundary.columns) == ["name", "insee_code", "population",
                                                           "geometry"]
@@ -330,15 +338,18 @@ def test_multipolygon_building_with_hole(tmp_path):
     assert geom.equals(expected)
 
 
-def test_broken_ring_is_skipped_and_counted(tmp_path):
-    """A self-intersecting building ring is skipped and counted in attrs['skipped']."""
+def test_broken_ring_is_rebuilt_and_counted(tmp_path):
+    """A self-intersecting building ring (a bow tie) libosmium rejects is made valid (two
+    triangles) and counted in attrs['rebuilt']."""
     nodes = {1: (0.0, 0.0), 2: (0.001, 0.0), 3: (0.0, 0.001), 4: (0.001, 0.001),
              **square(11, 0.01, 0.0)}
     path = write_osm(tmp_path / "bow.osm", nodes, ways=[
         (1, [1, 2, 3, 4, 1], {"building": "yes"}), (2, ring(11), {"building": "yes"})])
     b = read_osm(path, "buildings")
-    assert b["building_id"].tolist() == ["w2"]
-    assert b.attrs["skipped"] == 1
+    assert sorted(b["building_id"]) == ["w1", "w2"]
+    assert b.attrs["skipped"] == 0 and b.attrs["rebuilt"] == 1
+    bowtie = b.geometry[b["building_id"] == "w1"].iloc[0]
+    assert len(bowtie.geoms) == 2 and bowtie.area == pytest.approx(0.5e-6)
 
 
 def test_road_tags(tmp_path):
@@ -403,7 +414,7 @@ def test_clipped_ways(tmp_path):
     assert r.geometry.iloc[0].geom_type == "MultiLineString"
     assert len(r.geometry.iloc[0].geoms) == 2
     assert r.geometry.iloc[1].equals(shapely.LineString([(0, 0), (0.001, 0)]))
-    assert r.attrs == {"skipped": 1, "clipped": 2, "repaired": 0}
+    assert r.attrs == {"skipped": 1, "clipped": 2, "repaired": 0, "rebuilt": 0}
 
 
 def test_facility_tags(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,12 @@ FLOOD = f"""  flood:
 """
 
 
+def result_layer_counts(page) -> dict:
+    """Features per vector layer drawn from the results (background layers left out)."""
+    return {k: n for k, n in layer_keys(page).items()
+            if not k.startswith("background") and n >= 0}
+
+
 def layer_keys(page) -> dict:
     return page.evaluate("""() => Object.fromEntries(Object.entries(jumeau.layers)
         .map(([k, l]) => [k, l.getLayers ? l.getLayers().length : -1]))""")
@@ -53,9 +60,13 @@ def test_flood_map_offline(tmp_path, tiny_site, offline_browser, artifacts):
     page.get_by_text("Progression de l'eau", exact=True).click()
     slider = page.wait_for_selector("input[type=range]", timeout=5000)
     assert slider is not None and slider.get_attribute("max") == "6"
-    # Flooded buildings are drawn as features.
-    counts = layer_keys(page)
-    assert max(counts.values()) > 0
+    # Flooded buildings are drawn as features of a result layer (not the background):
+    # as many as the run counted, and the one observation point is drawn.
+    indicators = json.loads((html.parent / "indicators.json").read_text())["indicators"]
+    assert indicators["flooded_buildings"] > 0
+    results = result_layer_counts(page)
+    assert indicators["flooded_buildings"] in results.values(), results
+    assert 1 in results.values()  # the observation point "quai"
     page.screenshot(path=str(artifacts / "flood_map.png"))
 
 
@@ -70,6 +81,10 @@ def test_exposure_map_in_english(tmp_path, tiny_site, offline_browser, artifacts
     text = page.inner_text("body")
     for words in ("Exposed buildings", "Key figures", "buildings in the flood zone"):
         assert words in text, words
+    # The exposed buildings are drawn from the results, as many as the run counted.
+    indicators = json.loads((html.parent / "indicators.json").read_text())["indicators"]
+    exposed = indicators["buildings_exposed"]
+    assert exposed > 0 and exposed in result_layer_counts(page).values()
     assert page.evaluate("() => document.querySelectorAll('b').length") == \
         page.evaluate("() => document.querySelectorAll('.legend b, .leaflet-control b').length")
     page.screenshot(path=str(artifacts / "exposure_map_en.png"))

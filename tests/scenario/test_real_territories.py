@@ -7,9 +7,11 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pytest
 import shapely
 
 from jumeau.cli.main import main
+from jumeau.io.manifest import load_territory
 
 MANIFESTS = Path(__file__).resolve().parents[1] / "manifests"
 
@@ -39,10 +41,20 @@ def test_exposure_on_olemps(tmp_path, shared_data, capsys):
     assert main(["-q", "run", str(spec), "--out", str(tmp_path / "out"), "--json"]) == 0
     ind = json.loads(capsys.readouterr().out)["indicators"]
     buildings = gpd.read_file(shared_data / "olemps_bdtopo/bdtopo_v3/BATIMENT.shp")
-    expected = int(buildings.intersects(zone.geometry.iloc[0]).sum())
+    area = zone.geometry.iloc[0]
+    expected = int(buildings.intersects(area).sum())
     assert ind["buildings_exposed"] == expected and expected > 0
-    assert ind["residents_exposed"] >= 0 and ind["roads_exposed_km"] > 0
-    assert (tmp_path / "out" / "map.html").stat().st_size > 10_000
+    # Residents and road length, recomputed by hand on the loaded territory: the
+    # residents of the buildings the zone touches, the length of road inside it.
+    territory = load_territory(manifest)
+    b = territory.buildings
+    residents = float(b.loc[b.intersects(area), "population"].sum())
+    assert residents > 0 and ind["residents_exposed"] == round(residents)
+    km = float(territory.roads.intersection(area).length.sum()) / 1000
+    assert km > 0 and ind["roads_exposed_km"] == pytest.approx(km, abs=0.01)
+    # The written layer holds exactly the exposed buildings.
+    layer = gpd.read_file(tmp_path / "out" / "layers.gpkg", layer="exposed_buildings")
+    assert len(layer) == expected
 
 
 def test_sea_surge_on_lorient(tmp_path, shared_data, capsys):

@@ -46,7 +46,7 @@ MISTAKES = {
         ["line 4", "unknown key 'seeed'", "did you mean 'seed'?"]),
     "wrong type": (
         lambda g: g.replace("seed: 7", "seed: seven"),
-        ["line 4", "field 'seed'", "valid integer", "(value read: 'seven')"]),
+        ["line 4", "field 'seed'", "must be a whole number", "(value read: seven)"]),
     "negative seed": (
         lambda g: g.replace("seed: 7", "seed: -7"),
         ["line 4", "field 'seed'", "greater than or equal to 0"]),
@@ -59,20 +59,20 @@ MISTAKES = {
          "did you mean 'headline_scenario'?"]),
     "wrong type in simulation parameter": (
         lambda g: g.replace("headline_scenario: moyen", "scenarios: moyen"),
-        ["line 8", "field 'simulate.exposure.scenarios'", "valid list"]),
+        ["line 8", "field 'simulate.exposure.scenarios'", "must be a list"]),
     "missing name": (
         lambda g: g.replace("name: crue-test\n", ""),
         ["field 'name'", "required field missing", "add 'name: …'"]),
     "name unusable as a folder": (
         lambda g: g.replace("name: crue-test", "name: ../crue test"),
-        ["line 1", "field 'name'", "should match pattern"]),
+        ["line 1", "field 'name'", "characters that are not allowed", "it names a folder"]),
     "missing territory file": (
         lambda g: g.replace("territory: ", "territory: nowhere/").split("\n", 3)[0] + "\n"
         + "\n".join(g.replace("territory: ", "territory: ./nowhere-").split("\n")[1:]),
         ["line 3", "field 'territory'", "territory not found"]),
     "nothing to simulate": (
         lambda g: g.split("simulate:")[0] + "simulate: {}\n",
-        ["field 'simulate'", "at least 1 item"]),
+        ["field 'simulate'", "too few items (at least 1"]),
     "unknown measure type": (
         lambda g: g.replace("measures: []", "measures:\n  - {type: mur}"),
         ["line 6", "unknown measure type 'mur'"]),

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from jumeau.cli import console
-from jumeau.cli.options import Lang, Out, Seed, Tiles, apply_lang
+from jumeau.cli.options import Force, Lang, Out, Seed, Tiles, apply_lang
 from jumeau.i18n import Text
 
 
@@ -27,6 +27,7 @@ def compare(
                                                          "écarts en JSON.")] = False,
     lang: Lang = None,
     tiles: Tiles = False,
+    force: Force = False,
 ) -> None:
     """Compare des scénarios sur un même territoire : chaque fichier devient une variante,
     le premier est la référence."""
@@ -40,7 +41,7 @@ def compare(
     with console.status(Text("Comparaison « {n} »", "Comparison '{n}'").format(
             n=scenario.name)) as up:
         result = run_scenario(scenario, out_dir=out, tiles=tiles,
-                              progress=lambda m: up(str(m)))
+                              progress=lambda m: up(str(m)), force=force)
     if as_json:
         console.stdout_write(json.dumps(result.summary(), ensure_ascii=False) + "\n")
         return

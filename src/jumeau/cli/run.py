@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from jumeau.cli import console
-from jumeau.cli.options import Lang, Out, Seed, Tiles, apply_lang
+from jumeau.cli.options import Force, Lang, Out, Seed, Tiles, apply_lang
 from jumeau.i18n import Text, current_language, fmt_number
 
 
@@ -28,18 +28,20 @@ def run(
     workers: Annotated[int | None, typer.Option(
         "--workers", min=1, help="Processus de calcul locaux pour les calculs multiples "
                                  "(1 : en série ; défaut : un par cœur).")] = None,
+    force: Force = False,
 ) -> None:
     """Lance un scénario : carte, indicateurs et couches dans out/<nom>/."""
+    from jumeau.io.demo import resolve_scenario
     from jumeau.scenario.engine import Engine
     from jumeau.scenario.runner import run as run_scenario
     from jumeau.scenario.spec import read_scenario
 
     apply_lang(lang)
-    scenario = read_scenario(spec, seed=seed)
+    scenario = read_scenario(resolve_scenario(spec), seed=seed)
     engine = Engine(workers=workers, scheduler=scheduler)
     with console.status(Text("Scénario « {n} »", "Scenario '{n}'").format(n=scenario.name)) as up:
         result = run_scenario(scenario, out_dir=out, tiles=tiles, progress=lambda m: up(str(m)),
-                              engine=engine)
+                              engine=engine, force=force)
     if as_json:
         console.stdout_write(json.dumps(result.summary(), ensure_ascii=False) + "\n")
         return

@@ -8,9 +8,11 @@ from typing import Annotated
 import typer
 
 from jumeau.cli import console
+from jumeau.cli.help import bilingual
 from jumeau.i18n import Text, current_language, fmt_number
 
-app = typer.Typer(no_args_is_help=True, help="Inspecter un territoire / inspect a territory.")
+app = typer.Typer(no_args_is_help=True, help=bilingual("Inspecter un territoire.",
+                                                      "Inspect a territory."))
 
 LAYER_LABELS = {
     "buildings": Text("bâtiments", "buildings"), "roads": Text("tronçons de route", "road "
@@ -25,14 +27,18 @@ LAYER_LABELS = {
 }
 
 
-@app.command("info")
+@app.command("info", help=bilingual(
+    "Chiffres clés d'un territoire : couches, population, MNT, réseau routier.",
+    "Key figures of a territory: layers, population, DEM, road network."))
 def info(
-    source: Annotated[str, typer.Argument(help="demo, un manifeste YAML, ou un dossier qui "
-                                               "contient territory.yaml")],
-    as_json: Annotated[bool, typer.Option("--json", help="Une ligne JSON sur la sortie "
-                                                         "standard.")] = False,
+    source: Annotated[str, typer.Argument(help=bilingual(
+        "demo, un manifeste YAML, ou un dossier qui contient territory.yaml",
+        "demo, a YAML manifest, or a folder holding territory.yaml"))],
+    as_json: Annotated[bool, typer.Option("--json", help=bilingual(
+        "Une ligne JSON sur la sortie standard.", "One JSON line on standard output."))
+    ] = False,
 ) -> None:
-    """Chiffres clés d'un territoire : couches, population, MNT, réseau routier."""
+    """Key figures of a territory: layers, population, DEM, road network."""
     from jumeau.io.manifest import load_territory
 
     with console.status(Text("Chargement du territoire", "Loading the territory")) as update:
@@ -86,8 +92,9 @@ def render_summary(s: dict) -> str:
         lines.append(_kv(Text("Réseau routier", "Road network"), f"{n(net['nodes'])} " + str(
             Text("nœuds", "nodes")) + f", {n(net['edges'])} " + str(Text("arcs orientés",
                                                                          "directed edges"))
-            + f", {n(net['components'])} " + str(Text("composantes connexes",
-                                                      "connected components"))))
+            + f", {n(net['components'])} " + str(
+                Text("composante connexe", "connected component") if net["components"] == 1
+                else Text("composantes connexes", "connected components"))))
     if s["notes"]:
         lines.append(str(Text("Notes :", "Notes:")))
         lines.extend(f"  - {note}" for note in s["notes"])

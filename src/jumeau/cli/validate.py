@@ -16,12 +16,18 @@ def validate(
     spec: Annotated[list[Path], typer.Argument(help="Fichier(s) de scénario YAML.")],
     lang: Lang = None,
 ) -> None:
-    """Vérifie un ou plusieurs scénarios sans les lancer (code 2 au premier problème)."""
+    """Vérifie un ou plusieurs scénarios sans les lancer (code 2 au premier problème) :
+    le fichier, le territoire (fichiers, systèmes de coordonnées, colonnes, géométries),
+    les mesures et les paramètres de chaque simulation sur ce territoire."""
+    from jumeau.io.demo import resolve_scenario
+    from jumeau.scenario.runner import check
     from jumeau.scenario.spec import read_scenario
 
     apply_lang(lang)
     for path in spec:
-        scenario = read_scenario(path)
+        scenario = read_scenario(resolve_scenario(path))
+        with console.status(Text("Vérification de {f}", "Checking {f}").format(f=path)) as up:
+            check(scenario, progress=lambda m: up(str(m)))
         kinds = ", ".join(dict.fromkeys(k for v in scenario.variants.values()
                                         for k in v.simulations))
         text = Text("{f} : valide (« {n} », simulations : {k})",

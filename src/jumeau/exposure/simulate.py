@@ -23,7 +23,7 @@ HAZARD_RANK = {h: i for i, h in enumerate(("unknown", "faible", "moyen", "fort",
 class ExposureParams(BaseModel):
     """Parameters of the exposure overlay."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     scenarios: list[str] | None = Field(
         None, description="Flood-zone scenarios to consider (labels as in the data, e.g. "

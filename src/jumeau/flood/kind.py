@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from jumeau.flood.forcings import build
 from jumeau.flood.impacts import HAZARD_LABELS, HR_LABELS
 from jumeau.flood.params import FloodParams
 from jumeau.flood.simulate import simulate
@@ -15,6 +16,7 @@ KIND = Kind(
     title=Text("Inondation (modèle 2D)", "Flood (2D model)"),
     params=FloodParams,
     simulate=simulate,
+    precheck=build,
     needs=(Need("terrain", Text("un modèle de terrain (MNT)", "a terrain model (DEM)")),
            Need("buildings", Text("bâtiments", "buildings"))),
     outputs=(

@@ -27,7 +27,7 @@ from jumeau.territory.schema import LAND_COVERS
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 Coords = list[tuple[float, float]]

@@ -27,7 +27,7 @@ from scipy.spatial import QhullError, cKDTree
 
 from jumeau.errors import JumeauError
 from jumeau.i18n import Text
-from jumeau.io.vector import find_column, read_vector, require_file
+from jumeau.io.vector import find_column, read_vector, refuse_archive, require_file
 from jumeau.territory.terrain import Terrain
 
 Bounds = tuple[float, float, float, float]
@@ -63,6 +63,7 @@ def read_dem_raster(path: Path, crs: CRS, *, bounds: Bounds | None = None,
         Fill nodata cells inside the DEM by interpolation (else a hole is an error).
     """
     require_file(path)
+    refuse_archive(path)
     try:
         src = rasterio.open(path)
     except RasterioIOError as exc:
@@ -85,20 +86,51 @@ def read_dem_raster(path: Path, crs: CRS, *, bounds: Bounds | None = None,
             raise JumeauError(Text("MNT tourné non pris en charge", "rotated DEM not supported"),
                               path=path, fix=Text("réalignez-le nord-sud (gdalwarp)",
                                                   "warp it north-up (gdalwarp)"))
+        if src_crs.is_geographic and not resolution_m:
+            raise JumeauError(
+                Text("le MNT est en coordonnées géographiques ({c}, degrés) : le reprojeter "
+                     "demande de choisir une taille de maille (environ {r:.1f} m ici), qui "
+                     "change les résultats", "the DEM is in geographic coordinates ({c}, "
+                     "degrees): reprojecting it needs a cell size (about {r:.1f} m here), "
+                     "which changes the results").format(c=src_crs.to_string(),
+                                                         r=_metres(src, src_crs)),
+                path=path, field="resolution_m",
+                fix=Text("reprojetez-le vous-même (gdalwarp -t_srs EPSG:2154 -tr 5 5), ou "
+                         "choisissez la maille dans le manifeste : `dem: {{path: …, "
+                         "resolution_m: 5}}`", "reproject it yourself (gdalwarp -t_srs "
+                         "EPSG:2154 -tr 5 5), or choose the cell size in the manifest: "
+                         "`dem: {{path: …, resolution_m: 5}}`"))
         square = abs(abs(src.transform.a) - abs(src.transform.e)) <= 1e-6 * abs(src.transform.a)
-        if src_crs == crs and square and not resolution_m:
-            # Same grid: read only the window covering the territory.
-            window = _window(src, bounds) if bounds is not None else None
-            data = src.read(1, window=window).astype(np.float32)
-            transform = src.window_transform(window) if window is not None else src.transform
-            elevation = _nodata_to_nan(data, src.nodata)
-        else:
-            elevation, transform = _warp(src, src_crs, crs, bounds, resolution_m)
-    return _finish(elevation, transform, crs, path, fill_holes, source=path.name)
+        notes: tuple[Text, ...] = ()
+        try:
+            if src_crs == crs and square and not resolution_m:
+                # Same grid: read only the window covering the territory.
+                window = _window(src, bounds) if bounds is not None else None
+                data = src.read(1, window=window).astype(np.float32)
+                transform = src.window_transform(window) if window is not None else \
+                    src.transform
+                elevation = _nodata_to_nan(data, src.nodata)
+            else:
+                elevation, transform = _warp(src, src_crs, crs, bounds, resolution_m, path)
+                notes = (Text("MNT {f} rééchantillonné (bilinéaire) de {s} vers {t}, mailles "
+                              "de {r:g} m", "DEM {f} resampled (bilinear) from {s} to {t}, "
+                              "{r:g} m cells").format(f=path.name, s=src_crs.to_string(),
+                                                      t=crs.to_string(), r=abs(transform.a)),)
+        except RasterioIOError as exc:
+            raise JumeauError(
+                Text("MNT illisible ou tronqué ({e})", "unreadable or truncated DEM ({e})"
+                     ).format(e=str(exc).split("\n")[0]), path=path,
+                fix=Text("téléchargez-le à nouveau, ou vérifiez-le avec gdalinfo -checksum",
+                         "download it again, or check it with gdalinfo -checksum")) from None
+    return _finish(elevation, transform, crs, path, fill_holes, source=path.name, notes=notes)
+
+
+#: Largest grid a DEM may be resampled onto (cells): 2.5e8 float32 cells are 1 GB.
+MAX_DEM_CELLS = 250_000_000
 
 
 def _warp(src, src_crs: CRS, crs: CRS, bounds: Bounds | None,
-          resolution_m: float | None) -> tuple[np.ndarray, Affine]:
+          resolution_m: float | None, path: Path) -> tuple[np.ndarray, Affine]:
     """Reproject / resample band 1 of ``src`` onto a square grid in ``crs`` (bilinear)."""
     if resolution_m:
         res = float(resolution_m)
@@ -113,9 +145,17 @@ def _warp(src, src_crs: CRS, crs: CRS, bounds: Bounds | None,
     x0, y0, x1, y1 = _snap_bounds(box, res)
     nx = max(1, int(round((x1 - x0) / res)))
     ny = max(1, int(round((y1 - y0) / res)))
+    if nx * ny > MAX_DEM_CELLS:
+        raise JumeauError(
+            Text("le MNT rééchantillonné ferait {n:.2g} cellules de {r:g} m : trop grand",
+                 "the resampled DEM would have {n:.2g} cells of {r:g} m: too large").format(
+                n=float(nx) * ny, r=res), path=path, field="resolution_m",
+            fix=Text("donnez une maille plus grosse (`resolution_m`) ou une emprise "
+                     "(`extent`) plus petite", "give a coarser cell (`resolution_m`) or a "
+                     "smaller `extent`"))
     transform = Affine(res, 0, x0, 0, -res, y1)
     elevation = np.full((ny, nx), np.nan, np.float32)
-    source = src.read(1).astype(np.float32)
+    source = src.read(1).astype(np.float32)  # RasterioIOError when truncated
     source = _nodata_to_nan(source, src.nodata)
     warp.reproject(source, elevation, src_transform=src.transform, src_crs=src_crs,
                    src_nodata=np.nan, dst_transform=transform, dst_crs=crs, dst_nodata=np.nan,

@@ -179,3 +179,47 @@ def scenarios_path() -> Path:
     if repo.is_dir():
         return repo
     return Path(__file__).resolve().parents[1] / "_data" / "scenarios"
+
+
+def ready_scenarios() -> dict[str, Path]:
+    """The ready scenario files shipped with jumeau, by name (file name without .yaml).
+
+    Examples
+    --------
+    >>> "exposition" in ready_scenarios()
+    True
+    """
+    return {p.stem: p for p in sorted(scenarios_path().glob("*.yaml"))}
+
+
+def resolve_scenario(spec: str | Path) -> Path:
+    """The scenario file ``spec`` names: a path that exists, else a ready scenario's name
+    (``exposition`` or ``exposition.yaml``), found from any folder.
+
+    Raises
+    ------
+    JumeauError
+        When it is neither, with the ready scenarios' names (and the closest one).
+
+    Examples
+    --------
+    >>> resolve_scenario("exposition").name
+    'exposition.yaml'
+    """
+    from jumeau.errors import JumeauError, did_you_mean
+    from jumeau.i18n import Text
+
+    path = Path(spec)
+    if path.exists():
+        return path
+    ready = ready_scenarios()
+    name = path.name.removesuffix(".yaml").removesuffix(".yml")
+    if path.parent == Path(".") and name in ready:
+        return ready[name]
+    raise JumeauError(
+        Text("fichier introuvable (et ce n'est pas le nom d'un scénario prêt)",
+             "file not found (nor the name of a ready scenario)"), path=path,
+        fix=did_you_mean(name, ready) or Text(
+            "vérifiez le chemin, ou donnez un scénario prêt : {n} (jumeau scenarios)",
+            "check the path, or give a ready scenario: {n} (jumeau scenarios)").format(
+            n=", ".join(ready) or "—"))

@@ -19,6 +19,8 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 
+from jumeau.errors import JumeauError
+from jumeau.i18n import Text
 from jumeau.io.bdtopo import fold
 from jumeau.io.vector import column, find_column, number, read_vector, text
 from jumeau.territory.schema import conform
@@ -69,6 +71,7 @@ def read_flood_zones(path: Path, options: dict) -> gpd.GeoDataFrame:
     (e.g. for a PPRI, whose reference flood is often the 1930 or the 100-year event).
     """
     raw = read_vector(path, layer=options.get("layer"), encoding=options.get("encoding"))
+    _require_attributes(raw, path, options)
     n = len(raw)
     codes = np.array([fold(c).replace(" ", "") for c in text(column(raw, "scenario",
                                                                    default=""))], dtype=object)
@@ -111,6 +114,27 @@ def read_flood_zones(path: Path, options: dict) -> gpd.GeoDataFrame:
                                                          default="")),
     }, geometry=raw.geometry.values, crs=raw.crs)
     return conform(frame, "flood_zones")
+
+
+def _require_attributes(raw: gpd.GeoDataFrame, path: Path, options: dict) -> None:
+    """A flood-zone layer must say which flood it maps: a scenario, a hazard level or a
+    depth class (or the manifest says it). Without any, every zone would silently be of
+    an unknown scenario and class, and the exposure figures would change."""
+    if options.get("scenario") or options.get("return_period_yr"):
+        return
+    if find_column(raw, "scenario", "ht_min", "haut_min", "h_min", "niveau_alea", "niveau_ale",
+                   "niv_alea", "alea", "classe_alea", "classe_ale", "codealea", "code_alea",
+                   "intensite", "aléa") is not None:
+        return
+    columns = [str(c) for c in raw.columns if c != raw.geometry.name]
+    raise JumeauError(
+        Text("zones inondables sans scénario, aléa ni hauteur d'eau (colonnes lues : {c})",
+             "flood zones without a scenario, hazard or water depth (columns read: {c})"
+             ).format(c=", ".join(columns) or "—"), path=path, field="scenario",
+        fix=Text("vérifiez que le fichier .dbf accompagne le .shp, ou indiquez dans le "
+                 "manifeste `scenario: moyen` (et `return_period_yr: 100`) pour cette couche",
+                 "check that the .dbf file is beside the .shp, or give `scenario: moyen` (and "
+                 "`return_period_yr: 100`) for this layer in the manifest"))
 
 
 LAYERS = {"flood_zones": read_flood_zones}

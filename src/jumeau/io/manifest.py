@@ -68,7 +68,7 @@ LAYER_DIMENSIONS = {"buildings": (2,), "roads": (1,), "water": (1, 2), "vegetati
 class LayerSource(BaseModel):
     """One file feeding a layer."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
     path: str
     schema_: Literal["bdtopo", "bdtopo_v2", "osm", "georisques", "insee_grid", "generic"] | \
@@ -86,7 +86,7 @@ class LayerSource(BaseModel):
 class DemSource(BaseModel):
     """Where the terrain comes from: a raster, elevation points, or derived."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     path: str | None = None
     points: str | None = None
@@ -110,7 +110,7 @@ OneOrMany = LayerSource | list[LayerSource]
 
 
 class Layers(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     boundary: OneOrMany | None = None
     buildings: OneOrMany | None = None
@@ -134,7 +134,7 @@ class LandcoverSource(BaseModel):
 
 
 class ExtentFromLayer(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     layer: Literal["boundary", "buildings", "roads", "flood_zones", "population"] = "boundary"
     buffer_m: float = Field(0.0, ge=0)
@@ -143,7 +143,7 @@ class ExtentFromLayer(BaseModel):
 class Manifest(BaseModel):
     """A territory manifest (see the module docstring)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     name: str = Field(min_length=1)
     crs: str = "EPSG:2154"
@@ -198,7 +198,16 @@ def read_manifest(path: Path) -> Manifest:
     if not isinstance(data, dict):
         raise JumeauError(Text("le manifeste doit être un dictionnaire YAML (name:, layers: …)",
                                "the manifest must be a YAML mapping (name:, layers: …)"),
-                          path=path)
+                          path=path, fix=Text("voyez l'exemple de manifeste du README",
+                                              "see the README's example manifest"))
+    if "simulate" in data or "variants" in data:
+        raise JumeauError(
+            Text("ce fichier est un scénario, pas un manifeste de territoire",
+                 "this file is a scenario, not a territory manifest"), path=path,
+            fix=Text("un scénario désigne son territoire par `territory: demo` ou le chemin "
+                     "d'un manifeste (name:, layers: …), pas par un autre scénario",
+                     "a scenario names its territory with `territory: demo` or the path of a "
+                     "manifest (name:, layers: …), not another scenario"))
     try:
         return Manifest.model_validate(data)
     except ValidationError as exc:
@@ -368,6 +377,13 @@ def _read_source(item: LayerSource, layer: str, file: Path, crs: CRS,
     options = item.model_dump(exclude_none=True)
     frame = reader(file, options)
     skipped = int(frame.attrs.get("skipped", 0))
+    rebuilt = int(frame.attrs.get("rebuilt", 0))
+    if rebuilt:
+        notes.append(Text("{f} : {n} contours que l'assembleur OSM refusait (coupés par le bord "
+                          "de l'extrait, ou qui se recoupent) refermés sur leurs nœuds connus",
+                          "{f}: {n} rings the OSM assembler refused (cut by the edge of the "
+                          "extract, or crossing themselves) closed through their known nodes"
+                          ).format(f=file.name, n=rebuilt))
     if item.crs:
         try:
             frame = frame.set_crs(CRS.from_user_input(item.crs), allow_override=True)
@@ -383,16 +399,25 @@ def _read_source(item: LayerSource, layer: str, file: Path, crs: CRS,
             field="crs", fix=Text("ajoutez le fichier .prj, ou `crs: EPSG:2154` à cette couche "
                                   "dans le manifeste", "add the .prj file, or `crs: EPSG:2154` "
                                   "to this layer in the manifest"))
+    empty = Text("vérifiez le fichier (et `layer:` pour un GeoPackage), ou retirez cette "
+                 "couche du manifeste", "check the file (and `layer:` for a GeoPackage), or "
+                 "remove this layer from the manifest")
     if not len(frame):
         raise JumeauError(
             Text("la couche « {l} » est vide (aucun objet utilisable)", "layer '{l}' is empty "
-                 "(no usable feature)").format(l=layer), path=file, field=layer,
-            fix=Text("vérifiez le fichier (et `layer:` pour un GeoPackage), ou retirez cette "
-                     "couche du manifeste", "check the file (and `layer:` for a GeoPackage), or "
-                     "remove this layer from the manifest"))
+                 "(no usable feature)").format(l=layer), path=file, field=layer, fix=empty)
+    frame, repaired, dropped = repair_geometries(frame)
+    if not len(frame):
+        raise JumeauError(
+            Text("la couche « {l} » n'a aucune géométrie utilisable ({n} objets, tous vides "
+                 "ou sans géométrie)", "layer '{l}' has no usable geometry ({n} features, all "
+                 "empty or without geometry)").format(l=layer, n=dropped + skipped),
+            path=file, field=layer, fix=empty)
+    _check_coordinates(frame, file, layer)
     if not frame.crs.equals(crs):
         frame = frame.to_crs(crs)
-    frame, repaired, dropped = repair_geometries(frame)
+        frame, more_repaired, more_dropped = repair_geometries(frame)
+        repaired, dropped = repaired + more_repaired, dropped + more_dropped
     dims = shapely.get_dimensions(frame.geometry.values)
     wrong = ~np.isin(dims, LAYER_DIMENSIONS[layer])
     if wrong.all():
@@ -418,6 +443,46 @@ def _read_source(item: LayerSource, layer: str, file: Path, crs: CRS,
             path=file, field=layer)
     frame.attrs = {}
     return frame
+
+
+def _check_coordinates(frame: gpd.GeoDataFrame, file: Path, layer: str) -> None:
+    """Refuse coordinates outside the area where the layer's CRS is used: a huge or
+    misplaced coordinate (wrong .prj, a typo, degrees read as metres) would otherwise
+    stretch the territory's extent (and its grids) silently."""
+    area = frame.crs.area_of_use
+    if area is None:
+        return
+    from pyproj import Transformer
+
+    lon0, lat0, lon1, lat1 = area.bounds
+    # A generous margin: the area of use is a guide, data near its edge is common.
+    margin = 2.0
+    box = (max(lon0 - margin, -180), max(lat0 - margin, -90), min(lon1 + margin, 180),
+           min(lat1 + margin, 90))
+    if frame.crs.is_geographic:
+        bounds = box
+    else:
+        to_crs = Transformer.from_crs("EPSG:4326", frame.crs, always_xy=True)
+        bounds = to_crs.transform_bounds(*box)
+    geoms = frame.geometry.values
+    b = shapely.bounds(geoms)
+    with np.errstate(invalid="ignore"):
+        outside = ~((b[:, 0] >= bounds[0]) & (b[:, 1] >= bounds[1]) & (b[:, 2] <= bounds[2])
+                    & (b[:, 3] <= bounds[3]))
+    if outside.any():
+        first = int(np.flatnonzero(outside)[0])
+        raise JumeauError(
+            Text("{n} objet(s) de la couche « {l} » ont des coordonnées hors de la zone "
+                 "d'usage de {c} (premier : n° {i}, emprise {b})", "{n} feature(s) of layer "
+                 "'{l}' have coordinates outside the area where {c} is used (first: #{i}, "
+                 "extent {b})").format(n=int(outside.sum()), l=layer,
+                                       c=frame.crs.to_string(), i=first,
+                                       b=_fmt_box(b[first])),
+            path=file, field=layer,
+            fix=Text("vérifiez le système de coordonnées du fichier (.prj, ou `crs:` dans le "
+                     "manifeste) et corrigez ou supprimez ces objets", "check the file's "
+                     "coordinate system (.prj, or `crs:` in the manifest) and fix or delete "
+                     "those features"))
 
 
 def _describe(item: LayerSource, file: Path) -> str:

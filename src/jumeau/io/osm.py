@@ -490,6 +490,11 @@ class _Layers:
         # libosmium builds no area are counted as skipped.
         self.area_candidates: dict[str, set[str]] = {name: set() for name in _ID_COLUMN}
         self.areas_built: dict[str, set[str]] = {name: set() for name in _ID_COLUMN}
+        # Closed ways that should become areas, with their tags and the locations of
+        # their nodes (None where the extract lacks the node): rebuilt when libosmium
+        # assembles no area from them (see :func:`_rebuild_ring`).
+        self.rings: dict[str, tuple[dict, list]] = {}
+        self.rebuilt = dict.fromkeys(_ID_COLUMN, 0)
 
     def add(self, layer: str, osm_id: str, row: dict, geom: shapely.Geometry) -> None:
         column = _ID_COLUMN[layer]
@@ -498,7 +503,26 @@ class _Layers:
         self.rows[layer].append(row)
         self.geoms[layer].append(geom)
 
+    def rebuild_rings(self) -> None:
+        """Rebuild the closed ways libosmium assembled into no area (see
+        :func:`_rebuild_ring`); those that cannot be rebuilt stay counted as skipped."""
+        for osm_id, (tags, locations) in self.rings.items():
+            rows = _area_rows(tags)
+            if not rows or all(osm_id in self.areas_built[layer] for layer in rows):
+                continue
+            geom = _rebuild_ring(locations)
+            if geom is None:
+                continue
+            for layer, row in rows.items():
+                if osm_id in self.areas_built[layer]:
+                    continue
+                self.areas_built[layer].add(osm_id)
+                self.rebuilt[layer] += 1
+                self.add(layer, osm_id, dict(row), geom)
+        self.rings.clear()
+
     def frames(self) -> dict[str, gpd.GeoDataFrame]:
+        self.rebuild_rings()
         out = {}
         for layer in _ID_COLUMN:
             geoms = np.empty(len(self.geoms[layer]), dtype=object)
@@ -509,6 +533,7 @@ class _Layers:
             frame.attrs["skipped"] = self.skipped[layer] + len(missing)
             frame.attrs["clipped"] = self.clipped[layer]
             frame.attrs["repaired"] = self.repaired[layer]
+            frame.attrs["rebuilt"] = self.rebuilt[layer]
             out[layer] = frame
         return out
 
@@ -556,6 +581,40 @@ def _area_geometry(area: osmium.osm.Area, wkb: osmium.geom.WKBFactory
     return shapely.MultiPolygon(polygons), True
 
 
+def _rebuild_ring(locations: list) -> shapely.Geometry | None:
+    """An area from a closed way libosmium rejected, as GDAL and QGIS read it.
+
+    libosmium's assembler is strict: a ring with nodes missing (a building cut by the
+    edge of the extract) or that crosses itself gives no area. Here the ring runs
+    through its known nodes in order, is closed, and made valid
+    (:func:`shapely.make_valid`, keeping the polygonal parts). None when fewer than
+    three distinct known nodes remain, or nothing polygonal is left.
+
+    Examples
+    --------
+    >>> square = [(0, 0), (1, 0), None, (1, 1), (0, 1), (0, 0)]
+    >>> _rebuild_ring(square).area
+    1.0
+    >>> bowtie = [(0, 0), (2, 2), (2, 0), (0, 2), (0, 0)]
+    >>> round(_rebuild_ring(bowtie).area, 6)
+    2.0
+    >>> _rebuild_ring([(0, 0), None, None, (1, 1), (0, 0)]) is None
+    True
+    """
+    known = [p for p in locations if p is not None]
+    distinct = list(dict.fromkeys(known))
+    if len(distinct) < 3:
+        return None
+    if known[0] != known[-1]:
+        known.append(known[0])
+    fixed = shapely.make_valid(shapely.Polygon(known))
+    polygons = [q for p in shapely.get_parts(fixed) if shapely.get_type_id(p) in (3, 6)
+                for q in shapely.get_parts(p) if q.area > 0]
+    if not polygons:
+        return None
+    return shapely.MultiPolygon(polygons)
+
+
 def _read_file(path: Path) -> dict[str, gpd.GeoDataFrame]:
     """Parse ``path`` once and build every layer."""
     layers = _Layers()
@@ -570,19 +629,26 @@ def _read_file(path: Path) -> dict[str, gpd.GeoDataFrame]:
                 continue
             osm_id = ("w" if obj.from_way() else "r") + str(obj.orig_id())
             geom, repaired = _area_geometry(obj, wkb)
+            if geom is None:
+                # Not built: a closed way is rebuilt from its nodes at the end, a relation
+                # (or a way that cannot be) is counted as skipped then.
+                continue
+            layers.rings.pop(osm_id, None)
             for layer, row in rows.items():
                 layers.areas_built[layer].add(osm_id)
-                if geom is None:
-                    layers.skipped[layer] += 1
-                    continue
                 layers.repaired[layer] += repaired
                 layers.add(layer, osm_id, row, geom)
         elif obj.is_way():
             tags = dict(obj.tags)
             osm_id = f"w{obj.id}"
             if len(obj.nodes) >= 4 and obj.is_closed():
-                for layer in _area_rows(tags):
+                area_layers = _area_rows(tags)
+                for layer in area_layers:
                     layers.area_candidates[layer].add(osm_id)
+                if area_layers:
+                    layers.rings[osm_id] = (tags, [
+                        (n.location.lon, n.location.lat) if n.location.valid() else None
+                        for n in obj.nodes])
             rows = _line_rows(tags)
             if not rows:
                 continue

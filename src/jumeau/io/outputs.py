@@ -8,9 +8,13 @@ failed run never leaves a half-written file that looks complete.
 from __future__ import annotations
 
 import csv
+import errno
+import fcntl
+import glob
 import io
 import json
 import os
+import secrets
 import shutil
 import tempfile
 import warnings
@@ -57,11 +61,57 @@ def _is_previous_output(folder: Path) -> bool:
     return (folder / MARKER).is_file()
 
 
-def check_target(out_dir: Path) -> None:
+def _parent(out_dir: Path) -> Path:
+    return out_dir.parent if out_dir.parent != Path("") else Path(".")
+
+
+#: What the system says when writing fails, in both languages.
+_OS_REASONS = {
+    errno.ENOENT: Text("chemin inexistant", "no such file or directory"),
+    errno.EACCES: Text("permission refusée", "permission denied"),
+    errno.EPERM: Text("opération non permise", "operation not permitted"),
+    errno.EROFS: Text("disque en lecture seule", "read-only file system"),
+    errno.ENOSPC: Text("disque plein", "no space left on device"),
+    errno.EDQUOT: Text("quota de disque dépassé", "disk quota exceeded"),
+    errno.ENOTDIR: Text("un élément du chemin n'est pas un dossier", "a part of the path is "
+                        "not a folder"),
+    errno.ENOTEMPTY: Text("dossier non vide", "folder not empty"),
+    errno.EXDEV: Text("autre disque que le dossier parent", "another disk than the parent "
+                      "folder"),
+}
+
+
+def os_reason(exc: OSError) -> Text:
+    """Why an OS call failed, in both languages."""
+    known = _OS_REASONS.get(exc.errno)
+    if known is not None:
+        return known
+    return Text("erreur système {n}", "{m}").format(n=exc.errno, m=exc.strerror or exc)
+
+
+def _cannot_write(out_dir: Path, exc: OSError) -> JumeauError:
+    return JumeauError(
+        Text("impossible d'écrire le dossier de sortie ({e})", "cannot write the output "
+             "folder ({e})").format(e=os_reason(exc)), path=out_dir, field="--out",
+        fix=Text("choisissez avec --out un dossier où vous pouvez écrire (droits, disque "
+                 "plein ou en lecture seule ?)", "choose with --out a folder you can write to "
+                 "(permissions, full or read-only disk?)"))
+
+
+def _probe(folder: Path) -> None:
+    """Create and remove a folder in ``folder``: the only sure test of writing there (as
+    root, or on a read-only mount, permission bits say nothing)."""
+    probe = Path(tempfile.mkdtemp(prefix=".jumeau-probe-", dir=folder))
+    probe.rmdir()
+
+
+def check_target(out_dir: Path, *, force: bool = False) -> None:
     """Fail before any work when ``out_dir`` cannot receive a run's outputs.
 
     It may not exist yet, be empty, or hold a previous jumeau output (replaced whole);
-    it may not be a file or a folder of other files.
+    a folder holding other files is refused unless ``force`` (it is then replaced whole
+    too); it may not be a file, and it and its parent must be writable. Staging folders
+    left by a run that was killed are removed here.
     """
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
@@ -69,51 +119,166 @@ def check_target(out_dir: Path) -> None:
                                "file"), path=out_dir, field="--out",
                           fix=Text("choisissez un dossier avec --out", "choose a folder with "
                                    "--out"))
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not _is_previous_output(out_dir):
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not _is_previous_output(out_dir) \
+            and not force:
         raise JumeauError(Text("le dossier de sortie contient d'autres fichiers que des "
                                "résultats de jumeau", "the output folder holds files that are "
                                "not jumeau outputs"), path=out_dir, field="--out",
-                          fix=Text("choisissez un dossier vide ou nouveau avec --out",
-                                   "choose an empty or new folder with --out"))
+                          fix=Text("choisissez un dossier vide ou nouveau avec --out, ou "
+                                   "ajoutez --force pour le remplacer entièrement (ses fichiers "
+                                   "seront supprimés)", "choose an empty or new folder with "
+                                   "--out, or add --force to replace it whole (its files will "
+                                   "be deleted)"))
+    ancestor = _parent(out_dir)
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if ancestor.exists() and not ancestor.is_dir():
+        raise JumeauError(Text("le chemin de sortie passe par un fichier ({f})",
+                               "the output path goes through a file ({f})").format(f=ancestor),
+                          path=out_dir, field="--out",
+                          fix=Text("choisissez un autre dossier avec --out",
+                                   "choose another folder with --out"))
+    try:
+        _probe(ancestor)
+        if out_dir.is_dir():
+            _probe(out_dir)  # moving a folder aside needs the right to write in it
+    except OSError as exc:
+        raise _cannot_write(out_dir, exc) from None
+    clean_leftovers(out_dir)
+
+
+def _lock_path(folder: Path) -> Path:
+    return folder.with_name(folder.name + ".lock")
+
+
+def _hold_lock(path: Path, *, wait: bool) -> int | None:
+    """An open descriptor holding an exclusive ``flock`` on ``path``, or None when
+    another process holds it (``wait=False``). The lock dies with its process, even
+    killed with SIGKILL."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _release(fd: int | None, path: Path | None = None) -> None:
+    if fd is None:
+        return
+    if path is not None:
+        path.unlink(missing_ok=True)
+    os.close(fd)
+
+
+def clean_leftovers(out_dir: Path) -> list[Path]:
+    """Remove the staging folders that runs into ``out_dir`` left when they were killed
+    (SIGKILL, power cut), and put back a previous output a killed swap had moved aside.
+
+    A staging folder belongs to a live run as long as that run holds the lock beside it;
+    those are left alone. Returns the folders removed.
+    """
+    out_dir = Path(out_dir)
+    parent = _parent(out_dir)
+    if not parent.is_dir():
+        return []
+    removed = []
+    for kind in ("partial", "old"):
+        for folder in sorted(parent.glob(f".{glob.escape(out_dir.name)}.{kind}-*")):
+            if not folder.is_dir():
+                continue
+            lock = _lock_path(folder)
+            fd = _hold_lock(lock, wait=False)
+            if fd is None:
+                continue  # a live run's
+            try:
+                previous = folder / "previous"
+                if kind == "old" and previous.is_dir() and not out_dir.exists():
+                    os.replace(previous, out_dir)
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+            finally:
+                _release(fd, lock)
+    return removed
+
+
+def _new_locked_folder(parent: Path, prefix: str) -> tuple[Path, int]:
+    """A new folder in ``parent`` and the lock that marks it as in use (taken before the
+    folder exists, so that :func:`clean_leftovers` never sees it unlocked)."""
+    while True:
+        root = parent / f"{prefix}{secrets.token_hex(4)}"
+        fd = _hold_lock(_lock_path(root), wait=True)
+        try:
+            root.mkdir(mode=0o700)
+        except FileExistsError:
+            _release(fd)
+            continue
+        except OSError:
+            _release(fd, _lock_path(root))
+            raise
+        return root, fd
 
 
 @contextmanager
-def staged(out_dir: Path) -> Iterator[Staging]:
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """An exclusive lock on ``folder`` itself (no file left behind), held in the block."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def staged(out_dir: Path, *, force: bool = False) -> Iterator[Staging]:
     """Write into a staging folder; on success it becomes ``out_dir`` whole.
 
-    A previous jumeau output in ``out_dir`` is replaced as a whole (no stale file is
-    left); on failure nothing changes.
+    A previous jumeau output in ``out_dir`` (or, with ``force``, any folder) is replaced
+    as a whole (no stale file is left); on failure or interruption nothing changes.
+    Runs writing to the same ``out_dir`` at once each stage apart and swap in turn (a
+    lock on the parent folder): ``out_dir`` ends as one complete output, never a mix.
     """
     out_dir = Path(out_dir)
-    parent = out_dir.parent if out_dir.parent != Path("") else Path(".")
-    check_target(out_dir)
+    parent = _parent(out_dir)
+    check_target(out_dir, force=force)
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        root = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=parent))
+        root, root_lock = _new_locked_folder(parent, f".{out_dir.name}.partial-")
     except OSError as exc:
-        raise JumeauError(Text("impossible d'écrire dans le dossier de sortie ({e})",
-                               "cannot write to the output folder ({e})").format(e=exc.strerror),
-                          path=out_dir, fix=Text("choisissez un autre dossier avec --out",
-                                                 "choose another folder with --out")) from None
+        raise _cannot_write(out_dir, exc) from None
     stage = Staging(root)
-    old = None
     try:
         yield stage
         (root / MARKER).write_text("jumeau\n", encoding="utf-8")
-        os.chmod(root, 0o755)  # mkdtemp makes it private
-        if out_dir.exists():
-            check_target(out_dir)
-            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=parent))
-            os.replace(out_dir, old / "previous")
-        os.replace(root, out_dir)
-    except BaseException:
-        if old is not None and (old / "previous").exists() and not out_dir.exists():
-            os.replace(old / "previous", out_dir)  # put the previous output back
-        raise
+        os.chmod(root, 0o755)  # private while staged
+        with _folder_lock(parent):
+            _swap(root, out_dir, parent, force)
     finally:
         shutil.rmtree(root, ignore_errors=True)
+        _release(root_lock, _lock_path(root))
+
+
+def _swap(root: Path, out_dir: Path, parent: Path, force: bool) -> None:
+    """Move the staged ``root`` to ``out_dir``, the previous folder there aside and away."""
+    old, old_lock = None, None
+    try:
+        if out_dir.exists():
+            check_target(out_dir, force=force)
+            old, old_lock = _new_locked_folder(parent, f".{out_dir.name}.old-")
+            os.replace(out_dir, old / "previous")
+        os.replace(root, out_dir)
+    except BaseException as exc:
+        if old is not None and (old / "previous").exists() and not out_dir.exists():
+            os.replace(old / "previous", out_dir)  # put the previous output back
+        if isinstance(exc, OSError):
+            raise _cannot_write(out_dir, exc) from None
+        raise
+    finally:
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+            _release(old_lock, _lock_path(old))
 
 
 def write_text_atomic(path: Path, text: str) -> None:

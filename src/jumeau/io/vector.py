@@ -27,6 +27,49 @@ def require_file(path: Path) -> Path:
     return path
 
 
+#: Archives GDAL could open through /vsizip/, which reads the first layer inside: the user
+#: would not know which one was used.
+ARCHIVE_SUFFIXES = (".zip", ".7z", ".rar", ".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tar.xz")
+
+
+def refuse_archive(path: Path) -> None:
+    """Refuse an archive given as a layer: which file inside was meant is a guess."""
+    name = path.name.lower()
+    if name.endswith(ARCHIVE_SUFFIXES) and not name.endswith((".osm.gz", ".osm.bz2")):
+        raise JumeauError(
+            Text("c'est une archive, pas une couche : jumeau ne devine pas quel fichier "
+                 "elle contient", "this is an archive, not a layer: jumeau does not guess "
+                 "which file inside is meant"), path=path, field="path",
+            fix=Text("décompressez-la et indiquez le fichier voulu (.shp, .gpkg, .geojson, "
+                     ".tif…)", "extract it and give the file you mean (.shp, .gpkg, "
+                     ".geojson, .tif…)"))
+
+
+def shapefile_parts(path: Path) -> dict[str, Path]:
+    """The files of the shapefile ``path`` by lower-case suffix (``.dbf``, ``.prj`` …)."""
+    stem = path.stem.lower()
+    return {p.suffix.lower(): p for p in path.parent.iterdir()
+            if p.stem.lower() == stem and p.is_file()}
+
+
+def check_shapefile(path: Path, parts: dict[str, Path]) -> None:
+    """A shapefile needs its ``.shx`` (where each shape starts) and its ``.dbf`` (the
+    attributes): without the ``.dbf`` GDAL reads bare shapes, and every attribute (flood
+    scenario, height, use …) silently becomes unknown."""
+    for suffix, what in ((".dbf", Text("ses attributs (table .dbf)", "its attributes (the "
+                                       ".dbf table)")),
+                         (".shx", Text("son index (.shx)", "its index (.shx)"))):
+        if suffix not in parts:
+            raise JumeauError(
+                Text("shapefile incomplet : il manque {w} ({f})", "incomplete shapefile: "
+                     "{w} is missing ({f})").format(w=what, f=path.with_suffix(suffix).name),
+                path=path, field=path.with_suffix(suffix).name,
+                fix=Text("copiez tous les fichiers du shapefile ensemble (.shp, .shx, .dbf, "
+                         ".prj, .cpg), ou exportez-le en GeoPackage",
+                         "copy every file of the shapefile together (.shp, .shx, .dbf, .prj, "
+                         ".cpg), or export it as a GeoPackage"))
+
+
 def list_layers(path: Path) -> list[str]:
     """Layer names in a multi-layer file (GeoPackage), or ``[]``."""
     try:
@@ -43,9 +86,12 @@ def read_vector(path: Path, *, layer: str | None = None,
     files without one), falling back to Latin-1 if the bytes are not UTF-8.
     """
     require_file(path)
-    if encoding is None and path.suffix.lower() == ".shp" and not path.with_suffix(
-            ".cpg").exists():
-        encoding = "utf-8"
+    refuse_archive(path)
+    if path.suffix.lower() == ".shp":
+        siblings = shapefile_parts(path)
+        check_shapefile(path, siblings)
+        if encoding is None and ".cpg" not in siblings:
+            encoding = "utf-8"
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)

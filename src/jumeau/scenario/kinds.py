@@ -173,6 +173,10 @@ class Kind:
     uncertainty: Text = Text("", "")
     #: Parameters that run on the test suite's tiny territory in a few seconds.
     example: Mapping[str, object] = field(default_factory=dict)
+    #: ``precheck(territory, params)``: every check of the parameters against the
+    #: territory that needs no simulation (geometry inside the DEM, series values …),
+    #: raising :class:`~jumeau.errors.JumeauError`; ``jumeau validate`` runs it.
+    precheck: Callable | None = None
 
     def output(self, name: str) -> Output:
         """The declared output ``name``."""

@@ -250,6 +250,35 @@ def check_needs(scenario: Scenario, territory: Territory) -> None:
                 raise scenario.locate(err, variant.name) from None
 
 
+def check(scenario: Scenario, *, progress=None) -> Territory:
+    """Everything that can be checked without simulating: the territory loads (files,
+    CRS, columns, geometries), every kind has what it needs, every variant's measures
+    apply, and each kind's ``precheck`` accepts its parameters on that territory
+    (geometry inside the DEM, series values). Returns the loaded territory.
+
+    Raises
+    ------
+    JumeauError
+        The first problem, located in the scenario file where it can be.
+    """
+    say = progress or (lambda _msg: None)
+    say(Text("chargement du territoire", "loading the territory"))
+    base = load_territory(scenario.territory_source())
+    check_needs(scenario, base)
+    for name, v in scenario.variants.items():
+        territory = apply_measures(base, scenario, name)
+        for kind_name, params in v.simulations.items():
+            precheck = kinds_module.get(kind_name).precheck
+            if precheck is None:
+                continue
+            say(Text("vérification « {k} »", "checking '{k}'").format(k=kind_name))
+            try:
+                precheck(territory, params)
+            except JumeauError as err:
+                raise scenario.locate(err, v.name) from None
+    return base
+
+
 def apply_measures(territory: Territory, scenario: Scenario, variant: str | None = None
                    ) -> Territory:
     """Apply a variant's measures in order to a copy; an error names the measure."""
@@ -352,8 +381,8 @@ def run_variants(scenario: Scenario, *, progress=None) -> dict[str, VariantRun]:
 
 
 def write_outputs(out_dir: Path, scenario: Scenario, runs: dict[str, VariantRun],
-                  comparison, *, lang: str, tiles: bool = False, progress=None, risk=None
-                  ) -> tuple[str, ...]:
+                  comparison, *, lang: str, tiles: bool = False, progress=None, risk=None,
+                  force: bool = False) -> tuple[str, ...]:
     """Write every variant's files (``<variant>/`` when the file has variants), the
     comparison (``comparaison/``) and the reports — all or nothing."""
     from jumeau.io import outputs
@@ -369,7 +398,7 @@ def write_outputs(out_dir: Path, scenario: Scenario, runs: dict[str, VariantRun]
         from jumeau.report.risk import risk_section
 
         extra = risk_section(scenario, risk, lang=lang)
-    with outputs.staged(out_dir) as stage:
+    with outputs.staged(out_dir, force=force) as stage:
         for name, run_ in runs.items():
             folder = f"{name}/" if scenario.has_variants else ""
             say(Text("{v}carte, rapport et fichiers", "{v}map, report and files").format(
@@ -410,8 +439,12 @@ def _grids(runs: dict[str, VariantRun]) -> dict:
 
 
 def run(scenario: Scenario, *, out_dir: Path | None = None, lang: str | None = None,
-        tiles: bool = False, progress=None, write: bool = True, engine=None) -> RunOutput:
+        tiles: bool = False, progress=None, write: bool = True, engine=None,
+        force: bool = False) -> RunOutput:
     """Run a validated scenario and write its outputs (default ``out/<name>/``).
+
+    The output folder is checked before any simulation (:func:`jumeau.io.outputs.
+    check_target`); ``force`` lets a folder of other files be replaced whole.
 
     A scenario with events, uncertain inputs or costs also runs every (variant, event,
     member) through ``engine`` (:class:`jumeau.scenario.engine.Engine`; default: serial
@@ -424,7 +457,7 @@ def run(scenario: Scenario, *, out_dir: Path | None = None, lang: str | None = N
     target = None
     if write:
         target = Path(out_dir) if out_dir is not None else Path("out") / scenario.name
-        outputs.check_target(target)
+        outputs.check_target(target, force=force)
     runs = run_variants(scenario, progress=progress)
     comparison = compare(runs, scenario.baseline) if scenario.has_variants else None
     risk = None
@@ -436,6 +469,6 @@ def run(scenario: Scenario, *, out_dir: Path | None = None, lang: str | None = N
     files: tuple[str, ...] = ()
     if write:
         files = write_outputs(target, scenario, runs, comparison, lang=lang, tiles=tiles,
-                              progress=progress, risk=risk)
+                              progress=progress, risk=risk, force=force)
     return RunOutput(scenario=scenario, variants=runs, comparison=comparison,
                      out_dir=target, files=files, risk=risk)

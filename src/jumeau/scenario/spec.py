@@ -52,7 +52,7 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 class VariantSpec(BaseModel):
     """One variant: its own measures and overrides of the shared ``simulate`` block."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     title: str = Field("", description="What this variant is, in a few words.")
     description: str = ""
@@ -68,7 +68,7 @@ class VariantSpec(BaseModel):
 class ScenarioSpec(BaseModel):
     """A scenario file (see the module docstring)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=80,
                       description="Short name, used for the output folder.")
@@ -204,7 +204,9 @@ def read_scenario(path: str | Path, *, seed: int | None = None,
     if not isinstance(data, dict):
         raise JumeauError(Text("un scénario doit être un dictionnaire YAML (name:, simulate: …)",
                                "a scenario must be a YAML mapping (name:, simulate: …)"),
-                          path=path)
+                          path=path, fix=Text("voyez les exemples du README ou de `jumeau "
+                                              "scenarios`", "see the examples of the README "
+                                              "or of `jumeau scenarios`"))
     if overrides:
         data = deep_merge(data, overrides)
     from jumeau.scenario.risk_spec import split
