@@ -6,7 +6,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import fast, grid_town
+from waste_town import fast, grid_town
 
 from jumeau.errors import JumeauError
 from jumeau.waste.day import DayRandomness, simulate_day

@@ -7,13 +7,16 @@ from pathlib import Path
 import typer
 
 from jumeau.cli import console
+from jumeau.cli.help import bilingual
 from jumeau.cli.options import Lang, Out, Tiles, apply_lang
 from jumeau.i18n import Text, current_language
 
 
 def demo(out: Out = None, lang: Lang = None, tiles: Tiles = False,
-         risk: bool = typer.Option(False, "--risk", help="Lance aussi les scénarios de "
-                                   "risque (plusieurs crues × tirages : longs).")) -> None:
+         risk: bool = typer.Option(False, "--risk", help=bilingual(
+                                   "Lance aussi les scénarios de risque (plusieurs crues × "
+                                   "tirages : longs).", "Also run the risk scenarios (many "
+                                   "floods × members: long)."))) -> None:
     """Lance tous les scénarios prêts sur le territoire de démonstration et écrit
     out/demo/index.html, qui relie leurs cartes et leurs rapports."""
     from jumeau.io.demo import scenarios_path

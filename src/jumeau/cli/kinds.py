@@ -8,14 +8,16 @@ from typing import Annotated
 import typer
 
 from jumeau.cli import console
+from jumeau.cli.help import bilingual
 from jumeau.cli.options import Lang, apply_lang
 from jumeau.i18n import current_language
 
 
 def list_kinds(
-    as_json: Annotated[bool, typer.Option("--json", help="En JSON.")] = False,
-    markdown: Annotated[bool, typer.Option("--markdown", help="En Markdown (liste du "
-                                                              "README).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=bilingual("En JSON.",
+                                                                   "As JSON."))] = False,
+    markdown: Annotated[bool, typer.Option("--markdown", help=bilingual(
+        "En Markdown (liste du README).", "As Markdown (the README's list)."))] = False,
     lang: Lang = None,
 ) -> None:
     """Liste les types de simulation installés et leurs sorties déclarées."""
@@ -42,4 +44,6 @@ def list_kinds(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("kinds")(list_kinds)
+    app.command("kinds", help=bilingual(
+        "Liste les types de simulation installés et leurs sorties déclarées.",
+        "List the installed simulation kinds and the outputs they declare."))(list_kinds)

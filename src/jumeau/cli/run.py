@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from jumeau.cli import console
+from jumeau.cli.help import bilingual
 from jumeau.cli.options import Force, Lang, Out, Seed, Tiles, apply_lang
 from jumeau.i18n import Text, current_language, fmt_number
 
@@ -22,12 +23,16 @@ def run(
     lang: Lang = None,
     tiles: Tiles = False,
     scheduler: Annotated[str | None, typer.Option(
-        "--scheduler", help="Ordonnanceur Dask existant (tcp://hôte:8786) pour les calculs "
-                            "multiples (crues, tirages) ; défaut : $JUMEAU_SCHEDULER, sinon "
-                            "les cœurs de cette machine.")] = None,
+        "--scheduler", help=bilingual(
+            "Ordonnanceur Dask existant (tcp://hôte:8786) pour les calculs multiples (crues, "
+            "tirages) ; défaut : $JUMEAU_SCHEDULER, sinon les cœurs de cette machine.",
+            "An existing Dask scheduler (tcp://host:8786) for many runs (floods, members); "
+            "default: $JUMEAU_SCHEDULER, else this machine's cores."))] = None,
     workers: Annotated[int | None, typer.Option(
-        "--workers", min=1, help="Processus de calcul locaux pour les calculs multiples "
-                                 "(1 : en série ; défaut : un par cœur).")] = None,
+        "--workers", min=1, help=bilingual(
+            "Processus de calcul locaux pour les calculs multiples (1 : en série ; défaut : "
+            "un par cœur).", "Local worker processes for many runs (1: serial; default: one "
+            "per core)."))] = None,
     force: Force = False,
 ) -> None:
     """Lance un scénario : carte, indicateurs et couches dans out/<nom>/."""

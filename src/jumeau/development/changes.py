@@ -22,7 +22,6 @@ from jumeau.measures._base import BUILDING_RECORD, NEW_PREFIX
 from jumeau.territory.model import Territory
 from jumeau.territory.schema import conform
 
-
 #: Id prefixes of features added by measures: buildings and roads (``new-``), land-cover
 #: polygons of the heatwave helper's land-cover measures (``mesure-``).
 ADDED_PREFIXES = (NEW_PREFIX, "mesure-")

@@ -20,7 +20,7 @@ Cover = Literal["forest", "woodland", "hedge", "trees", "park", "grass", "farmla
 class DevelopmentParams(BaseModel):
     """What a project changes: parameters of the indicators (see :mod:`jumeau.development`)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     storm_mm: float = Field(30.0, gt=0, le=500, description="Depth of the reference storm "
                             "(mm) whose runoff volume is reported.")

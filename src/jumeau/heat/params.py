@@ -31,7 +31,7 @@ from jumeau.scenario.refs import RasterRef, TableRef, VectorRef
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Period(_Model):

@@ -41,7 +41,7 @@ CHECK_COORDS = Text("vérifiez les coordonnées : elles sont dans le système du
 class MeasureModel(BaseModel):
     """Base of measure models: unknown keys are refused."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 def territory_area(territory: Territory) -> shapely.Geometry:

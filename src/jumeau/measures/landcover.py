@@ -58,7 +58,7 @@ _CHECK = Text("vérifiez les coordonnées : elles sont dans le système du terri
 
 
 class _Measure(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 def _geometry(value, kind: str, field: str) -> shapely.Geometry:

@@ -30,7 +30,7 @@ def sweep_sectors(angle: np.ndarray, weight: np.ndarray, n_sectors: int) -> np.n
     The cut starts at the widest empty angle, so no sector straddles a gap.
 
     >>> sweep_sectors(np.array([0.0, 0.1, 3.0, 3.1]), np.ones(4), 2).tolist()
-    [1, 1, 0, 0]
+    [0, 0, 1, 1]
     """
     n = len(angle)
     if n == 0:

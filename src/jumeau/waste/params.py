@@ -18,7 +18,7 @@ Coords = list[tuple[float, float]]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Production(_Model):
