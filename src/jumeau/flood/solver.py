@@ -275,7 +275,8 @@ class SolverSettings:
     max_time_step_s
         Largest time step (s), used while the grid is dry or very shallow.
     flow_depth_min_m
-        Face flow depth below which a face carries no water (m).
+        Face flow depth below which a face carries no water (m, at least 1e-6: the
+        friction factor is computed in float32).
     froude_max
         Largest Froude number of a face flow (discharge capped at
         ``Fr h sqrt(g h)``); None switches the limiter off.
@@ -1020,7 +1021,8 @@ def _check_settings(s: SolverSettings) -> None:
         (0.5 <= s.theta <= 1.0, "theta", "0.5 – 1"),
         (s.courant is None or 0.0 < s.courant <= 1.0, "courant", "]0, 1]"),
         (s.max_time_step_s > 0, "max_time_step_s", "> 0"),
-        (s.flow_depth_min_m > 0, "flow_depth_min_m", "> 0"),
+        # The friction factor is float32: below a micrometre its subnormals would matter.
+        (s.flow_depth_min_m >= 1e-6, "flow_depth_min_m", ">= 1e-6"),
         (s.froude_max is None or s.froude_max > 0, "froude_max", "> 0"),
         (s.min_outflow_slope > 0, "min_outflow_slope", "> 0"),
         (s.arrival_depth_m > 0, "arrival_depth_m", "> 0"),
