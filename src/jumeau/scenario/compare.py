@@ -153,7 +153,8 @@ def compare_pair(base, other) -> VariantComparison:
         a_ind, b_ind = ref.indicators(), result.indicators()
         for out in kind.outputs_of("indicator"):
             a, b = float(a_ind[out.name]), float(b_ind[out.name])
-            change = b - a if np.isfinite(a) and np.isfinite(b) else np.nan
+            # Rounded to 10 significant digits: 2.34 → 2.36 is +0.02, not +0.0200000000004.
+            change = float(f"{b - a:.10g}") if np.isfinite(a) and np.isfinite(b) else np.nan
             pct = 100 * change / abs(a) if np.isfinite(change) and a != 0 else (
                 0.0 if change == 0 else np.nan)
             indicators.append(IndicatorChange(
