@@ -24,6 +24,13 @@ from jumeau.territory.terrain import Terrain
 MAX_CELLS = 900
 
 
+def _png(fig) -> bytes:
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
 def _background(ax, territory: Territory) -> None:
     water = territory.water
     if len(water):
@@ -94,10 +101,7 @@ def map_png(territory: Territory, *, values: np.ndarray | None = None,
             ax.set_ylim(ymin, ymax)
         ax.set_aspect("equal")
         ax.set_axis_off()
-        fig.tight_layout()
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png")
-        return buf.getvalue()
+        return _png(fig)
     finally:
         plt.close(fig)
 
@@ -119,9 +123,6 @@ def series_png(x: np.ndarray, curves: dict[str, np.ndarray], *, x_label: str, y_
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=6, ncol=2)
-        fig.tight_layout()
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png")
-        return buf.getvalue()
+        return _png(fig)
     finally:
         plt.close(fig)
