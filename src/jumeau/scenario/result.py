@@ -105,10 +105,20 @@ class Result(Protocol):
 
 
 def json_number(value: float) -> float | int | None:
-    """A number for JSON: NaN as None, whole numbers as int."""
+    """A number for JSON and tables: NaN as None, whole numbers as int, others to 7
+    significant digits (47.93045661963467 km is 47.93046 km).
+
+    Examples
+    --------
+    >>> json_number(47.93045661963467), json_number(12.0), json_number(float("nan"))
+    (47.93046, 12, None)
+    """
     v = float(value)
     if not np.isfinite(v):
         return None
+    if v.is_integer() and abs(v) < 2**53:
+        return int(v)
+    v = float(f"{v:.7g}")
     return int(v) if v.is_integer() and abs(v) < 2**53 else v
 
 
