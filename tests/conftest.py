@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,66 @@ def tiny_site(tmp_path_factory) -> Path:
     from tiny import write_tiny_site
 
     return write_tiny_site(tmp_path_factory.mktemp("tiny"))
+
+
+@pytest.fixture(scope="module")
+def tiny(tiny_site):
+    """The tiny territory of tests/tiny.py (600 × 400 m, 5 m DEM, 14 buildings, 3 roads)."""
+    from jumeau.io.manifest import load_territory
+
+    return load_territory(tiny_site)
+
+
+# Fixtures of the kinds' folders live here: conftest.py files in several folders that are
+# not packages clash when pytest collects two of those folders in one run.
+
+#: Origin of the hand-made sites (Lambert-93).
+X0, Y0 = 650_000.0, 6_600_000.0
+
+
+def _layer(rows: list[dict], layer: str):
+    import geopandas as gpd
+
+    from jumeau.territory.schema import conform
+
+    if not rows:
+        return None
+    return conform(gpd.GeoDataFrame(rows, geometry="geometry", crs=2154), layer)
+
+
+@pytest.fixture
+def make_site():
+    """Build a 400 × 400 m flat site (5 m DEM at 100 m, no vegetation unless given):
+    ``make_site(buildings=[{…, "geometry": …}], flood_zones=[…], vegetation=[…],
+    facilities=[…])`` with coordinates in local metres from (X0, Y0)."""
+
+    import numpy as np
+    import shapely
+    from affine import Affine
+
+    from jumeau.territory.model import Territory
+    from jumeau.territory.terrain import Terrain
+
+    def make(**layers: list[dict]) -> Territory:
+        terrain = Terrain(np.full((80, 80), 100.0, dtype=np.float32),
+                          Affine(5, 0, X0, 0, -5, Y0 + 400), "EPSG:2154")
+        moved = {}
+        for name, rows in layers.items():
+            rows = [dict(r, geometry=shapely.affinity.translate(r["geometry"], X0, Y0))
+                    for r in rows]
+            moved[name] = _layer(rows, name)
+        return Territory(name="Site", terrain=terrain, **moved)
+
+    return make
+
+
+@pytest.fixture
+def town():
+    """The grid town of the waste tests (tests/waste/waste_town.py), every street two-way."""
+    sys.path.insert(0, str(ROOT / "tests" / "waste"))
+    from waste_town import grid_town
+
+    return grid_town()
 
 
 @pytest.fixture
