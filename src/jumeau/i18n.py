@@ -92,6 +92,22 @@ def fmt_number(value: float, lang: str | None = None, decimals: int = 0) -> str:
     return text
 
 
+def value_text(value: float, lang: str | None = None, unit: str = "") -> str:
+    """A figure as maps, reports and the CLI show it: no decimals for whole numbers and
+    from 100 up, 2 below 10, else 1; ``—`` when unknown; the unit after it.
+
+    Examples
+    --------
+    >>> value_text(2.314, "fr", "km"), value_text(1234.5, "en"), value_text(float("nan"))
+    ('2,31 km', '1,234', '—')
+    """
+    v = float(value)
+    if v != v or v in (float("inf"), float("-inf")):
+        return "—"
+    decimals = 0 if v.is_integer() or abs(v) >= 100 else (2 if abs(v) < 10 else 1)
+    return f"{fmt_number(v, lang, decimals)} {unit}".strip()
+
+
 def number_text(value: float, decimals: int | None = None) -> Text:
     """A number as a :class:`Text`, written the French and the English way (0,3 / 0.3).
 

@@ -97,15 +97,6 @@ def test_json_of_a_variants_run(pair, tiny_site, tmp_path, capsys):
     assert printed["baseline"] == "base" and set(printed["delta"]) == {"forte"}
 
 
-def test_same_seeds_in_every_variant(pair):
-    """Variants derive their seeds the same way: differences come from the choices."""
-    from jumeau.scenario.runner import derive_seed
-
-    result, _ = pair
-    assert result.scenario.spec.seed == 7
-    assert derive_seed(7, "flood") == derive_seed(7, "flood")
-
-
 def test_compare_equals_the_variants_file(pair, tiny_site, tmp_path, capsys):
     """`jumeau compare a.yaml b.yaml` gives the comparison of the equivalent variants file."""
     result, _ = pair
@@ -198,6 +189,7 @@ class _Result:
     kind: str
     value: float
     seen: dict = field(default_factory=dict)
+    seed: int = 0
     notes: tuple = ()
 
     def indicators(self):
@@ -222,7 +214,7 @@ class _Result:
 def _kind(name: str, uses: tuple[str, ...] = ()) -> kinds.Kind:
     def simulate(territory, params, *, seed=0, inputs=None):
         got = sum(float(v) for v in (inputs or {}).values())
-        return _Result(name, params.value + got, dict(inputs or {}))
+        return _Result(name, params.value + got, dict(inputs or {}), seed)
 
     return kinds.Kind(name=name, title=Text(name, name), params=_Params, simulate=simulate,
                       outputs=(kinds.Output.indicator("total", "", Text("total", "total"),
@@ -249,6 +241,20 @@ def test_a_kind_gets_what_it_uses(fake_kinds, tiny_site, tmp_path):
     result = run(s, write=False)
     assert result.results["user"].seen == {"source.total": 5.0}
     assert result.indicators()["user.total"] == 7.0   # names two kinds share are prefixed
+
+
+def test_every_variant_gets_the_same_seeds(fake_kinds, tiny_site, tmp_path):
+    """A kind's seed derives from the scenario's seed and the kind, not the variant: a
+    variant differs from the baseline by its choices only."""
+    from jumeau.scenario.runner import derive_seed
+
+    path = write(tmp_path, {"name": "f", "territory": str(tiny_site), "seed": 11,
+                            "simulate": {"source": {}},
+                            "variants": {"a": None, "b": {"simulate": {"source": {"value": 2}}}}})
+    runs = run(read_scenario(path), write=False).variants
+    seeds = {v: r.results["source"].seed for v, r in runs.items()}
+    assert seeds == {"a": derive_seed(11, "source"), "b": derive_seed(11, "source")}
+    assert derive_seed(11, "source") != derive_seed(12, "source")
 
 
 def test_a_user_without_its_producer(fake_kinds, tiny_site, tmp_path):

@@ -11,7 +11,7 @@ import typer
 from jumeau.cli import console
 from jumeau.cli.help import bilingual
 from jumeau.cli.options import Force, Lang, Out, Seed, Tiles, apply_lang
-from jumeau.i18n import Text, current_language, fmt_number
+from jumeau.i18n import Text, current_language, value_text
 
 
 def run(
@@ -57,11 +57,6 @@ def run(
         d=where))
 
 
-def _value(value: float, lang: str) -> str:
-    return "—" if value != value else fmt_number(value, lang, 0 if float(value).is_integer()
-                                                 else 2)
-
-
 def print_indicators(result) -> None:
     """The indicators on stdout: a column per variant with the change against the
     baseline, when there are variants."""
@@ -72,8 +67,8 @@ def print_indicators(result) -> None:
     if result.comparison is None:
         for _, ind in result.baseline.indicator_list():
             unit = f" {ind.unit}" if ind.unit else ""
-            console.out.print(f"  {ind.label.render(lang)}{sep}{_value(ind.value, lang)}{unit}",
-                              markup=False)
+            console.out.print(f"  {ind.label.render(lang)}{sep}{value_text(ind.value, lang)}"
+                              f"{unit}", markup=False)
         for r in result.results.values():
             for note in getattr(r, "notes", ()):
                 console.detail(f"  · {note.render(lang)}")
@@ -86,10 +81,10 @@ def print_indicators(result) -> None:
         for c in vc.indicators:
             unit = f" {c.unit}" if c.unit else ""
             change = "" if c.change != c.change else (
-                ("+" if c.change > 0 else "") + _value(c.change, lang))
+                ("+" if c.change > 0 else "") + value_text(c.change, lang))
             verdict = f" ({words[c.verdict].render(lang)})" if c.verdict else ""
-            console.out.print(f"    {c.label.render(lang)}{sep}{_value(c.baseline, lang)} → "
-                              f"{_value(c.value, lang)}{unit} [{change}]{verdict}",
+            console.out.print(f"    {c.label.render(lang)}{sep}{value_text(c.baseline, lang)} → "
+                              f"{value_text(c.value, lang)}{unit} [{change}]{verdict}",
                               markup=False)
 
 

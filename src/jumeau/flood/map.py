@@ -112,7 +112,6 @@ def draw(builder: MapBuilder, result, territory, kind, lang: str) -> None:
                                                        "Water on the ground floor"),
                            unit="m", decimals=2)],
             icon="star")
-    builder.add_structures(result.structures)
     if len(result.observations):
         obs = result.observations
         series = {i: (s.observation_times_s, s.observation_level_m[i]) for i in range(len(obs))}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from jumeau.i18n import Text, fmt_number
+from jumeau.i18n import Text, value_text
 from jumeau.maps.scenario import indicator_items
 
 PAGE = """<!DOCTYPE html>
@@ -30,16 +30,6 @@ color:#fff;border-radius:5px;text-decoration:none}} a.report{{background:#555}}
 """
 
 
-def _value(value: float, unit: str, lang: str) -> str:
-    """A number as the maps' panel writes it (decimals by size), with its unit."""
-    v = float(value)
-    if v != v:
-        return "—"
-    text = fmt_number(v, lang, 0 if v.is_integer() or abs(v) >= 100 else (2 if abs(v) < 10
-                                                                          else 1))
-    return f"{text} {unit}".strip()
-
-
 def _card(run, lang: str) -> str:
     name = run.scenario.name
     open_map = Text("Ouvrir la carte", "Open the map").render(lang)
@@ -58,8 +48,8 @@ def _card(run, lang: str) -> str:
         head = "".join(f"<th>{escape(n)}</th>" for n in run.variants)
         body = []
         for c in [c for c in first.indicators if c.headline][:5]:
-            cells = f"<td class=v>{escape(_value(c.baseline, c.unit, lang))}</td>" + "".join(
-                f'<td class="v {vc_c.verdict or ""}">{escape(_value(vc_c.value, c.unit, lang))}'
+            cells = f"<td class=v>{escape(value_text(c.baseline, lang, c.unit))}</td>" + "".join(
+                f'<td class="v {vc_c.verdict or ""}">{escape(value_text(vc_c.value, lang, c.unit))}'
                 "</td>" for vc in run.comparison.variants.values()
                 for vc_c in vc.indicators if vc_c.key == c.key)
             body.append(f"<tr><td>{escape(c.label.render(lang))}</td>{cells}</tr>")

@@ -14,7 +14,7 @@ import html as _html
 
 import numpy as np
 
-from jumeau.i18n import Text, fmt_number
+from jumeau.i18n import Text, value_text
 from jumeau.maps.builder import MapBuilder
 from jumeau.maps.markup import escape
 from jumeau.maps.palettes import puor
@@ -29,8 +29,7 @@ def indicator_items(indicators, lang: str) -> list[tuple[Text, str]]:
         v = float(ind.value)
         if v != v:
             continue
-        text = fmt_number(v, lang, 0 if v.is_integer() else (2 if abs(v) < 10 else 1))
-        items.append((ind.label, f"{text} {ind.unit}".strip()))
+        items.append((ind.label, value_text(v, lang, ind.unit)))
     return items
 
 
@@ -40,17 +39,18 @@ def variant_builder(scenario, run, *, lang: str, tiles: bool = False,
     title = title or scenario.spec.title or scenario.name
     builder = MapBuilder(run.territory, title=title, lang=lang, tiles=tiles, compact=compact)
     builder.add_basemap()
-    drawn_structures = False
+    # The measures in force: the territory's, or a kind's own `structures` layer, which
+    # holds them plus what its parameters add (a flood's breaches).
+    structures = run.territory.structures
     for kind_name, result in run.results.items():
         kind = kinds_module.get(kind_name)
         draw = kind.drawer()
         if draw is not None:
             draw(builder, result, run.territory, kind, lang)
-            drawn_structures |= kind_name == "flood"
-    if not drawn_structures:
-        builder.add_structures(run.territory.structures)
-    items = [(label, value) for label, value in indicator_items(
-        [ind for _, ind in run.indicator_list()], lang)]
+        if any(o.name == "structures" for o in kind.outputs_of("layer")):
+            structures = result.layers()["structures"]
+    builder.add_structures(structures)
+    items = indicator_items([ind for _, ind in run.indicator_list()], lang)
     if items:
         builder.add_indicators(items[:4] if compact else items[:8])
     return builder

@@ -8,7 +8,7 @@ from html import escape
 import numpy as np
 
 from jumeau import __version__
-from jumeau.i18n import Text, fmt_number
+from jumeau.i18n import Text, value_text
 from jumeau.report import figures
 from jumeau.report.districts import by_district, district_grid
 from jumeau.scenario import kinds as kinds_module
@@ -86,11 +86,7 @@ def _r(text: Text | str, lang: str) -> str:
 
 
 def _num(value: float, lang: str) -> str:
-    v = float(value)
-    if not np.isfinite(v):
-        return "—"
-    decimals = 0 if v.is_integer() or abs(v) >= 100 else (2 if abs(v) < 10 else 1)
-    return fmt_number(v, lang, decimals)
+    return value_text(value, lang)
 
 
 def _signed(value: float, lang: str) -> str:
