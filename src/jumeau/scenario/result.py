@@ -120,8 +120,3 @@ def json_number(value: float) -> float | int | None:
         return int(v)
     v = float(f"{v:.7g}")
     return int(v) if v.is_integer() and abs(v) < 2**53 else v
-
-
-def indicator_dict(indicators: list[Indicator]) -> dict[str, float | None]:
-    """``{name: value}`` with NaN as None (for JSON)."""
-    return {ind.name: json_number(ind.value) for ind in indicators}
