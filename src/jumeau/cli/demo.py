@@ -22,36 +22,39 @@ def demo(out: Out = None, lang: Lang = None, tiles: Tiles = False,
     from jumeau.io.demo import scenarios_path
     from jumeau.io.outputs import write_text_atomic
     from jumeau.maps.index import index_page
-    from jumeau.scenario.runner import run, sharing_results
+    from jumeau.scenario.batch import run_files
     from jumeau.scenario.spec import read_scenario
 
     apply_lang(lang)
     root = Path(out) if out is not None else Path("out") / "demo"
     files = sorted(scenarios_path().glob("*.yaml"))
     scenarios = [read_scenario(f) for f in files]        # all validated before any work
-    scenarios = [s for s in scenarios if s.spec.territory == "demo"]
-    for s in scenarios:
+    chosen = []
+    for f, s in zip(files, scenarios):
+        if s.spec.territory != "demo":
+            continue
         if s.risk is not None and not risk:  # many runs each: only when asked (issue 12)
             console.info(Text("  {n} : calcul de risque long, lancé seulement avec --risk "
                               "(ou jumeau run)", "  {n}: long risk computation, run only with "
                               "--risk (or jumeau run)").format(n=s.name))
-    scenarios = [s for s in scenarios if risk or s.risk is None]
-    done = []
-    with console.progress_bar(len(scenarios), Text("Scénarios", "Scenarios")) as advance, \
-            sharing_results():
-        for scenario in scenarios:
-            console.detail(scenario.name)
-            result = run(scenario, out_dir=root / scenario.name, tiles=tiles,
-                         progress=lambda msg, name=scenario.name: advance(
-                             0, note=f"{name} : {msg}" if current_language() == "fr"
-                             else f"{name}: {msg}"))
-            done.append(result)
-            advance()
-    write_text_atomic(root / "index.html", index_page(done, lang=current_language()))
-    for result in done:
-        folder = result.out_dir / "comparaison" if result.comparison is not None \
-            else result.out_dir
-        console.info(f"  {result.scenario.name}: {folder / 'report.html'}")
+            continue
+        chosen.append((f, s.risk is not None))
+    lang_now = current_language()
+    with console.progress_bar(len(chosen), Text("Scénarios", "Scenarios")) as advance:
+        def run(paths, workers=None):
+            return run_files(paths, root, lang=lang_now, tiles=tiles, workers=workers,
+                             progress=lambda note: advance(0, note=note),
+                             done=lambda _name: advance())
+
+        # Scenarios run side by side on the machine's cores; risk scenarios spread their
+        # own runs over every core, so they come after, alone.
+        done = run([f for f, is_risk in chosen if not is_risk])
+        done += run([f for f, is_risk in chosen if is_risk], workers=1)
+    territory = done[0].territory if done else ""
+    write_text_atomic(root / "index.html", index_page([d.card for d in done],
+                                                      territory=territory, lang=lang_now))
+    for d in done:
+        console.info(f"  {d.name}: {d.report}")
     console.info(Text("{n} scénarios ; ouvrez {f}", "{n} scenarios; open {f}").format(
         n=len(done), f=root / "index.html"))
 

@@ -81,9 +81,11 @@ The time loop uses numba's thread pool for active regions of at least
 one thread. The number of threads is ``SolverSettings.n_threads``, never more than
 ``NUMBA_NUM_THREADS`` (numba's pool size, which defaults to the number of CPUs) nor the
 CPUs this process may run on (``os.sched_getaffinity``). By default it is those CPUs
-minus the tasks already running on the machine when the run starts (``/proc/loadavg``),
-at least one: every step waits for its slowest thread, and a thread that shares a core
-with another busy program makes every step wait. Results do not depend on the number
+minus the tasks already running on the machine (``/proc/loadavg``), at least one,
+decided again before each segment of the schedule (between two snapshots or series
+times): every step waits for its slowest thread, and a thread that shares a core with
+another busy program makes every step wait; when that program ends (another scenario
+of ``jumeau demo``), the run takes the freed core. Results do not depend on the number
 of threads.
 
 References
@@ -405,7 +407,7 @@ class FloodSolution:
     """Wall time spent in the compiled time loop (s); the first run of a process also
     pays numba's compilation or cache loading."""
     n_threads: int
-    """Threads allowed to the time loop."""
+    """Most threads the time loop ran on (it decides again before each segment)."""
 
     @property
     def cell_updates_per_s(self) -> float:
@@ -631,6 +633,7 @@ class _Run:
     phys: _kernels.Physics
     n_threads: int
     acc: NDArray[np.float64] = field(default_factory=lambda: np.zeros(5))
+    threads_used: int = 1
     counters: NDArray[np.int64] = field(default_factory=lambda: np.zeros(2, np.int64))
     initial_storage_m3: float = 0.0
     snapshots: NDArray[np.float32] | None = None
@@ -767,7 +770,7 @@ def _allocate(problem: _Problem) -> _Run:
     settings = problem.settings
     ny, nx = problem.shape
     h = problem.depth0
-    n_threads = _thread_count(settings.n_threads)
+    n_threads = _thread_limit(settings.n_threads)  # the most it may use (work rows)
     face_rows, ratio_rows = _kernels.work_rows(n_threads)
     # work rows: new discharges, face flow depths (1 where dry), limiter ratios (with a
     # halo of ones)
@@ -828,17 +831,18 @@ def _loop(problem: _Problem, run: _Run, progress: Callable[[float], None] | None
     loss_ms = (problem.loss_ms if problem.loss_ms is not None
                else np.zeros((1, 1), dtype=np.float32))
 
-    # on one thread the fused serial sweep is always the faster
-    parallel_min_cells = (int(settings.parallel_min_cells) if run.n_threads > 1
-                          else 2**62)
     previous_threads = numba.get_num_threads()
     kernel_time = 0.0
     event_k = _apply_events(problem.events, 0, 0.0, z, problem.z_open)
     edge_faces, rain_cells = _ground(problem)
     _record(problem, run, 0)
     try:
-        numba.set_num_threads(run.n_threads)
         for k in range(schedule.size - 1):
+            threads = min(run.n_threads, _thread_count(settings.n_threads))
+            numba.set_num_threads(threads)
+            run.threads_used = max(run.threads_used, threads)
+            # on one thread the fused serial sweep is always the faster
+            parallel_min_cells = int(settings.parallel_min_cells) if threads > 1 else 2**62
             t_a, t_b = float(schedule[k]), float(schedule[k + 1])
             t_mid = 0.5 * (t_a + t_b)
             inflow_q, inflow_rate = _inflow_at(problem.inflow_curves, problem.inflow_owner,
@@ -853,7 +857,7 @@ def _loop(problem: _Problem, run: _Run, progress: Callable[[float], None] | None
                 (problem.stage_cells, stage_level, stage_rate),
                 (problem.inflow_cells, problem.inflow_edge, inflow_q, inflow_rate),
                 edge_faces, forcing, run.phys, run.acc, run.counters, parallel_min_cells,
-                run.n_threads)
+                threads)
             kernel_time += time.perf_counter() - started
             if event_k < len(problem.events) and problem.events[event_k][0] <= t_b + 1e-9:
                 event_k = _apply_events(problem.events, event_k, t_b, z, problem.z_open)
@@ -945,7 +949,7 @@ def _collect(problem: _Problem, run: _Run, kernel_time_s: float) -> FloodSolutio
         observation_times_s=problem.series_times, observation_depth_m=run.obs_depth,
         observation_level_m=run.obs_level, mass_balance=balance,
         n_steps=int(counters[0]), cell_updates=int(counters[1]),
-        kernel_wall_time_s=kernel_time_s, n_threads=run.n_threads)
+        kernel_wall_time_s=kernel_time_s, n_threads=run.threads_used)
 
 
 def _drained_m(lost_m: NDArray, drainage_mm_h: NDArray, loss_ms: NDArray,
@@ -977,17 +981,26 @@ def _f32_up_grid(h: NDArray[np.float64], rows_per_block: int = 256) -> NDArray[n
 # --------------------------------------------------------------------------- helpers
 
 
-def _thread_count(requested: int | None) -> int:
-    """Threads for the time loop: as asked, within numba's pool and the allowed CPUs;
-    by default the allowed CPUs not already busy with other work."""
+def _cpus() -> int:
     try:
-        cpus = len(os.sched_getaffinity(0))
+        return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        cpus = os.cpu_count() or 1
-    limit = max(1, min(numba.config.NUMBA_NUM_THREADS, cpus))
+        return os.cpu_count() or 1
+
+
+def _thread_limit(requested: int | None) -> int:
+    """The most threads a run may use: as asked, within numba's pool and the CPUs."""
+    limit = max(1, min(numba.config.NUMBA_NUM_THREADS, _cpus()))
+    return limit if requested is None else max(1, min(int(requested), limit))
+
+
+def _thread_count(requested: int | None) -> int:
+    """Threads for the time loop now: as asked, within numba's pool and the allowed
+    CPUs; by default the allowed CPUs not already busy with other work."""
+    limit = _thread_limit(requested)
     if requested is not None:
-        return max(1, min(int(requested), limit))
-    return max(1, min(limit, cpus - _other_runnable_tasks()))
+        return limit
+    return max(1, min(limit, _cpus() - _other_runnable_tasks()))
 
 
 def _other_runnable_tasks() -> int:

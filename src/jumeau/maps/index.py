@@ -30,7 +30,8 @@ color:#fff;border-radius:5px;text-decoration:none}} a.report{{background:#555}}
 """
 
 
-def _card(run, lang: str) -> str:
+def card(run, lang: str) -> str:
+    """One run's card: its headline figures (or changes) and links to its files."""
     name = run.scenario.name
     open_map = Text("Ouvrir la carte", "Open the map").render(lang)
     open_report = Text("Lire le rapport", "Read the report").render(lang)
@@ -66,12 +67,11 @@ def _card(run, lang: str) -> str:
             "</div>")
 
 
-def index_page(runs, *, lang: str) -> str:
-    """HTML linking each run's map and report (paths relative to the index's folder)."""
-    territory = runs[0].territory.name if runs else ""
+def index_page(cards: list[str], *, territory: str, lang: str) -> str:
+    """HTML joining the cards (:func:`card`) of the runs on ``territory``; their links
+    are relative to the index's folder."""
     title = Text("jumeau — scénarios de démonstration ({t})",
                  "jumeau — demo scenarios ({t})").format(t=territory).render(lang)
-    cards = [_card(run, lang) for run in runs]
     intro = Text("Territoire synthétique de démonstration, généré par jumeau : les chiffres "
                  "illustrent la méthode, ils ne décrivent aucune commune réelle. Les cartes "
                  "et les rapports s'ouvrent sans connexion.",

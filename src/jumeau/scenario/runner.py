@@ -299,6 +299,36 @@ def _key(*parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def _territory_key(scenario: Scenario, variant: Variant, source: Path) -> str:
+    """What a variant's territory is made of: the manifest, the measures and the seed."""
+    return _key(str(source), source.stat().st_mtime_ns,
+                [m.model_dump(mode="json") for m, _ in variant.measures], scenario.spec.seed)
+
+
+def _simulation_key(territory_key: str, kind: str, params, seed: int,
+                    used: list[str]) -> str:
+    """What a simulation depends on: its territory, parameters, seed and inputs' keys."""
+    return _key(territory_key, kind, params.model_dump(mode="json"), seed, used)
+
+
+def work_keys(scenario: Scenario) -> set[str]:
+    """The keys of the simulations of ``scenario`` that use no other kind's output.
+
+    Two scenarios that share a key do that work once when they run in one process
+    inside :func:`sharing_results`; :mod:`jumeau.scenario.batch` keeps them together.
+    Reads no territory (only the manifest's path and date).
+    """
+    source = manifest.resolve_manifest(scenario.territory_source()).resolve()
+    keys = set()
+    for v in scenario.variants.values():
+        territory_key = _territory_key(scenario, v, source)
+        for name, params in v.simulations.items():
+            if not v.uses.get(name):
+                keys.add(_simulation_key(territory_key, name, params,
+                                         derive_seed(scenario.spec.seed, name), []))
+    return keys
+
+
 def _output_value(result: Result, producer: str, name: str):
     out = kinds_module.get(producer).output(name)
     source = {"indicator": result.indicators, "grid": result.rasters, "layer": result.layers,
@@ -325,9 +355,9 @@ def simulate(territory: Territory, scenario: Scenario, variant: str | None = Non
             producer, output = used.split(".", 1)
             inputs[used] = _output_value(results[producer], producer, output)
         seed = derive_seed(scenario.spec.seed, name)
-        key = _key(territory_key, name, params.model_dump(mode="json"), seed,
-                   [keys[u.split(".")[0]] for u in v.uses.get(name, ())]) if territory_key \
-            else ""
+        key = _simulation_key(territory_key, name, params, seed,
+                              [keys[u.split(".")[0]] for u in v.uses.get(name, ())]) \
+            if territory_key else ""
         keys[name] = key
         if key and cache is not None and key in cache:
             cache.move_to_end(key)
@@ -363,9 +393,7 @@ def run_variants(scenario: Scenario, *, progress=None) -> dict[str, VariantRun]:
     cache = _SHARED if _SHARED is not None else OrderedDict()
     for name, v in scenario.variants.items():
         territory = apply_measures(base, scenario, name)
-        measures_key = [m.model_dump(mode="json") for m, _ in v.measures]
-        territory_key = _key(str(source), source.stat().st_mtime_ns, measures_key,
-                             scenario.spec.seed)
+        territory_key = _territory_key(scenario, v, source)
         prefix = f"{name} · " if scenario.has_variants else ""
 
         def listen(kind, done, prefix=prefix):
