@@ -51,6 +51,10 @@ def test_redon(manifest, capsys):
     """Redon: OpenStreetMap XML in WGS84, reprojected to Lambert-93."""
     s = info(manifest("redon"), capsys)
     assert s["layers"]["buildings"] == 1053 and s["layers"]["roads"] == 350
+    # every feature dropped or repaired is counted, with its cause
+    assert "redon.osm.gz : 31 contours que l'assembleur OSM refusait" in "\n".join(s["notes"])
+    assert ("redon.osm.gz : 20 objets coupés par le bord de l'extrait ignorés (moins de trois "
+            "de leurs nœuds dans le fichier : aucune surface)") in "\n".join(s["notes"])
     x0, y0, x1, y1 = s["extent"]
     assert 317_000 < x0 < x1 < 320_000 and 6_739_000 < y0 < y1 < 6_741_000
     assert s["dem"] is None and s["network"]["nodes"] > 0

@@ -378,6 +378,15 @@ def _read_source(item: LayerSource, layer: str, file: Path, crs: CRS,
     frame = reader(file, options)
     skipped = int(frame.attrs.get("skipped", 0))
     rebuilt = int(frame.attrs.get("rebuilt", 0))
+    cut = int(frame.attrs.get("cut", 0))
+    if cut:
+        skipped -= cut
+        notes.append(Text("{f} : {n} objets coupés par le bord de l'extrait ignorés (moins de "
+                          "trois de leurs nœuds dans le fichier : aucune surface) ; un extrait "
+                          "plus large les contiendrait",
+                          "{f}: {n} features cut by the edge of the extract skipped (fewer "
+                          "than three of their nodes in the file: no area); a larger extract "
+                          "would hold them").format(f=file.name, n=cut))
     if rebuilt:
         notes.append(Text("{f} : {n} contours que l'assembleur OSM refusait (coupés par le bord "
                           "de l'extrait, ou qui se recoupent) refermés sur leurs nœuds connus",

@@ -15,7 +15,10 @@ nodes are missing because the extract was clipped), lines with fewer than two kn
 nodes. Lines with *some* nodes missing are kept, split into the runs of consecutive
 known nodes (a MultiLineString when there are several); their number is in
 ``frame.attrs["clipped"]``. Areas that libosmium builds but GEOS finds invalid are
-repaired with :func:`shapely.make_valid` (``frame.attrs["repaired"]``).
+repaired with :func:`shapely.make_valid` (``frame.attrs["repaired"]``). Closed ways it
+refuses are rebuilt through their known nodes (``frame.attrs["rebuilt"]``); those left
+with fewer than three because the extract cut them are among the skipped, and counted
+apart in ``frame.attrs["cut"]`` (their footprint lies outside the file).
 
 Ways are **not** split at intersections and their vertices are the OSM nodes, exactly:
 the network builder (:mod:`jumeau.territory.network`) splits lines where they share a
@@ -495,6 +498,8 @@ class _Layers:
         # assembles no area from them (see :func:`_rebuild_ring`).
         self.rings: dict[str, tuple[dict, list]] = {}
         self.rebuilt = dict.fromkeys(_ID_COLUMN, 0)
+        # Skipped closed ways that had nodes missing: cut by the edge of the extract.
+        self.cut = dict.fromkeys(_ID_COLUMN, 0)
 
     def add(self, layer: str, osm_id: str, row: dict, geom: shapely.Geometry) -> None:
         column = _ID_COLUMN[layer]
@@ -512,6 +517,9 @@ class _Layers:
                 continue
             geom = _rebuild_ring(locations)
             if geom is None:
+                if any(p is None for p in locations):
+                    for layer in rows:
+                        self.cut[layer] += osm_id not in self.areas_built[layer]
                 continue
             for layer, row in rows.items():
                 if osm_id in self.areas_built[layer]:
@@ -534,6 +542,7 @@ class _Layers:
             frame.attrs["clipped"] = self.clipped[layer]
             frame.attrs["repaired"] = self.repaired[layer]
             frame.attrs["rebuilt"] = self.rebuilt[layer]
+            frame.attrs["cut"] = self.cut[layer]
             out[layer] = frame
         return out
 
