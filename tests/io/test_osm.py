@@ -419,7 +419,7 @@ def test_clipped_ways(tmp_path):
     assert r.geometry.iloc[0].geom_type == "MultiLineString"
     assert len(r.geometry.iloc[0].geoms) == 2
     assert r.geometry.iloc[1].equals(shapely.LineString([(0, 0), (0.001, 0)]))
-    assert r.attrs == {"skipped": 1, "clipped": 2, "repaired": 0, "rebuilt": 0}
+    assert r.attrs == {"skipped": 1, "clipped": 2, "repaired": 0, "rebuilt": 0, "cut": 0}
 
 
 def test_facility_tags(tmp_path):
