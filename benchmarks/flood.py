@@ -15,6 +15,10 @@ Section 3 measures the peak memory of a run on 2,000 × 2,000 cells (the dam bre
 scaled up, 10 minutes simulated, no snapshots): the largest memory numpy held during
 ``solve_flood`` (``tracemalloc``), beyond the inputs the caller made, per cell.
 
+``--row-cost`` splits the cost of a step into a part per visited row and a part per
+active cell (channels of fixed widths, one thread): what a row's bookkeeping costs
+against the cells' arithmetic and memory traffic.
+
 ``--demo`` times ``jumeau demo`` twice in a row in fresh processes, the first with an
 empty numba cache (a temporary ``NUMBA_CACHE_DIR``), the second with the cache the
 first one filled: the first and second run a newcomer sees.
@@ -24,6 +28,7 @@ Run::
     OMP_NUM_THREADS=1 python benchmarks/flood.py            # full case
     python benchmarks/flood.py --cells 200 --duration 600   # a quick look
     python benchmarks/flood.py --demo                       # only the two `jumeau demo` runs
+    python benchmarks/flood.py --row-cost                   # cost per row and per cell
 
 ``OMP_NUM_THREADS=1`` keeps landlab's Cython loops (and any BLAS) on one thread; it
 does not limit numba, whose thread count is jumeau's ``SolverSettings.n_threads``:
@@ -292,6 +297,33 @@ def section_demo_runs() -> None:
             print(f"  {label}: {wall:.1f} s{status}")
 
 
+def section_row_cost(rows: int = 1000, widths: tuple[int, ...] = (8, 32, 128, 512)) -> None:
+    """What a step costs per visited row and per active cell, one thread: channels of
+    fixed widths (walls of high ground on both sides) holding a sloshing water body, in
+    ``rows`` rows; a straight-line fit of the time per row and step against the width."""
+    print(f"\n== cost per row and per cell, one thread: a channel of {rows} rows, "
+          "widths " + ", ".join(map(str, widths)))
+    warm_up()
+    x, y = [], []
+    for w in widths:
+        nx = w + 8
+        bed = np.full((rows, nx), 50.0)
+        bed[:, 4:4 + w] = 0.0
+        depth = np.zeros((rows, nx))
+        depth[:, 4:4 + w] = 1.0 + 0.2 * np.sin(np.linspace(0, 12 * np.pi, rows))[:, None]
+        sol = solve_flood(bed, 5.0, 120.0, manning_n=0.03, initial_depth_m=depth,
+                          snapshot_interval_s=None, series_interval_s=120.0,
+                          settings=SolverSettings(n_threads=1))
+        per_row_ns = sol.kernel_wall_time_s / sol.n_steps / rows * 1e9
+        width = sol.cell_updates / sol.n_steps / rows
+        x.append(width)
+        y.append(per_row_ns)
+        print(f"  width {w:>4} ({width:.0f} cells updated a row): {per_row_ns:,.0f} ns a row "
+              f"and step, {sol.kernel_wall_time_s / sol.cell_updates * 1e9:.1f} ns a cell")
+    slope, intercept = np.polyfit(x, y, 1)
+    print(f"  fit: {intercept:,.0f} ns a visited row + {slope:.1f} ns a cell, per step")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark sections; returns an exit code."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -307,9 +339,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="leave out the 2,000 × 2,000 memory measurement")
     parser.add_argument("--demo", action="store_true",
                         help="only time `jumeau demo` twice (empty, then warm numba cache)")
+    parser.add_argument("--row-cost", action="store_true",
+                        help="only measure the cost of a step per visited row and per cell")
     args = parser.parse_args(argv)
     if args.demo:
         section_demo_runs()
+        return 0
+    if args.row_cost:
+        section_row_cost()
         return 0
     case = DamBreak(cells=args.cells, duration_s=args.duration)
     if not args.demo_only:

@@ -72,7 +72,8 @@ class WorkerError(RuntimeError):
 
 def groups(files: Sequence[Path]) -> list[list[int]]:
     """Indices of ``files`` grouped so that scenarios sharing work are together, the
-    groups with the most simulations first (they start first and end last otherwise).
+    groups with the most simulations first (a rough measure of their cost: a long group
+    started last would end last, alone).
 
     Examples
     --------
@@ -132,8 +133,8 @@ def run_files(files: Sequence[Path], root: Path, *, lang: str, tiles: bool = Fal
         out = {}
         for group in plan:
             for i, item in _run_group(files, group, root, lang, tiles,
-                                      lambda kind, *a: say(a[-1]) if kind == "note"
-                                      else finished(a[0])):
+                                      lambda kind, msg: (say if kind == "note"
+                                                         else finished)(msg)):
                 out[i] = item
         return [out[i] for i in range(len(files))]
     return _in_workers(files, plan, n, root, lang, tiles, say, finished)
