@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from jumeau.errors import JumeauError
-from jumeau.scenario.batch import groups, run_files
+from jumeau.scenario.batch import WorkerError, groups, run_files
 
 FLOOD = """\
 name: {name}
@@ -98,6 +98,19 @@ def test_user_mistake_in_a_worker_is_raised_as_is(files, tmp_path):
         run_files(files, root, lang="fr", workers=2)
     assert "exposition" in err.value.render("fr") and "solution" in err.value.render("fr")
     assert not [p for p in root.iterdir() if p.name.startswith(".")]
+
+
+def test_bug_in_a_worker_is_one_line_with_its_traceback_as_cause(files, tmp_path):
+    """An exception in a worker that is not a user mistake (here an unknown language)
+    comes back as a WorkerError of one line; the worker's traceback is its cause, for
+    ``jumeau -v``; nothing is written."""
+    with pytest.raises(WorkerError) as err:
+        run_files(files, tmp_path / "out", lang="xx", workers=2)
+    assert str(err.value).startswith("ValueError: language must be one of")
+    assert "\n" not in str(err.value)
+    cause = str(err.value.__cause__)
+    assert cause.startswith("Traceback (most recent call last)") and "set_language" in cause
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 
 LAUNCHER = """

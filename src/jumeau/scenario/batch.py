@@ -67,7 +67,16 @@ class Done:
 
 
 class WorkerError(RuntimeError):
-    """A bug (not a user mistake) in a worker process, with the worker's traceback."""
+    """A bug (not a user mistake) in a worker process. The message is one line (the
+    exception in the worker); the worker's traceback is its cause, so it shows where a
+    traceback is shown (``jumeau -v``), as :mod:`concurrent.futures` does."""
+
+
+class _RemoteTraceback(Exception):
+    """The traceback of an exception raised in a worker, as text."""
+
+    def __str__(self) -> str:
+        return self.args[0]
 
 
 def groups(files: Sequence[Path]) -> list[list[int]]:
@@ -198,7 +207,8 @@ def _in_workers(files, plan, n, root, lang, tiles, say, finished) -> list[Done]:
             elif kind == "error":
                 raise payload[0]
             elif kind == "bug":
-                raise WorkerError(payload[0])
+                summary, remote = payload
+                raise WorkerError(summary) from _RemoteTraceback(remote)
         for p in procs:  # each has its end-of-work marker: let it exit by itself
             p.join(timeout=30)
         return [out[i] for i in range(len(files))]
@@ -230,8 +240,6 @@ def _worker(files, root, lang, tiles, tasks, events) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_sigterm)
-    set_language(lang)
-    console.set_verbosity(0)  # this process speaks through ``events`` only
     parent = os.getppid()
 
     def send(kind, msg):
@@ -240,6 +248,8 @@ def _worker(files, root, lang, tiles, tasks, events) -> None:
         events.put((kind, msg))
 
     try:
+        set_language(lang)
+        console.set_verbosity(0)  # this process speaks through ``events`` only
         while (group := tasks.get()) is not None:
             for i, item in _run_group(files, group, root, lang, tiles, send):
                 events.put(("result", i, item))
@@ -247,8 +257,8 @@ def _worker(files, root, lang, tiles, tasks, events) -> None:
         os._exit(128 + signal.SIGINT)  # staging removed on the way here; no traceback
     except JumeauError as err:
         events.put(("error", err))
-    except Exception:  # noqa: BLE001 - reported to the parent as a bug
-        events.put(("bug", traceback.format_exc()))
+    except Exception as exc:  # noqa: BLE001 - reported to the parent as a bug
+        events.put(("bug", f"{type(exc).__name__}: {exc}", traceback.format_exc()))
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # nothing left to clean up
     events.close()
     events.join_thread()
