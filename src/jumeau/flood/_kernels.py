@@ -49,6 +49,15 @@ rain is accounted from its total rate over the grid, losses per cell, and the la
 depth is an integer maximum over the bit patterns of non-negative doubles (which order
 like the doubles).
 
+A branch inside a loop (``if step.losses_on``) becomes masked loads and stores, whose
+masked-off lanes still carry addresses; where those addresses fall outside mapped
+memory, the processor takes a slow assist on each of them. On the dam break of
+``benchmarks/flood.py`` (one thread), a 1 × 1 placeholder for the losses of a run
+without any (its row ``i`` far past its end) gave 65 M cell updates/s, a placeholder of
+the grid's size from ``np.zeros`` (pages not yet mapped) 24, and one written when
+allocated 100. So a run without losses or rain by cell passes placeholders of one row,
+read at row 0, and the grids the loop reads are written when allocated (``np.full``).
+
 numba counts the references to the arrays a function is given: an atomic increment
 and decrement per array and call, which together cost more than updating a short
 row. It optimises the counting away only in simple functions that call nothing taking
@@ -391,6 +400,10 @@ def _continuity_cells(i, s, s_next, r_prev, r, r_next, lo, hi, z, h, qx, qy, qx_
     arrival_depth = phys.arrival_depth
     velocity_depth = phys.velocity_depth
     none = np.uint64(h.shape[1])
+    # Rows of the per-cell sources: a run without losses (or without rain by cell) gives
+    # a placeholder of one row, read at row 0 (see "Speed" in the module notes)
+    il = iu if step.losses_on else _U0
+    ir = iu if step.rain_by_cell else _U0
     wet_lo = none
     wet_end = _U0
     top = np.int64(0)
@@ -403,15 +416,15 @@ def _continuity_cells(i, s, s_next, r_prev, r, r_next, lo, hi, z, h, qx, qy, qx_
         fs = _limited(qy_new[sn, j], r_c, ratio[rn, jr])
         hn = h[iu, j] + ((fw - fe) + (fn - fs)) * k_dt
         if step.rain_by_cell:
-            hn += rain_ms[iu, j] * dt  # zero on blocked cells
+            hn += rain_ms[ir, j] * dt  # zero on blocked cells
         else:
             hn += rain_uniform if z[iu, j] < _INF else 0.0
         # only round-off can go below zero: the limiter caps outflows at the water held
         hn = max(hn, 0.0)
         if step.losses_on:
-            loss = min(hn, np.float64(loss_ms[iu, j]) * dt)
+            loss = min(hn, np.float64(loss_ms[il, j]) * dt)
             hn -= loss
-            lost_m[iu, j] += loss
+            lost_m[il, j] += loss
         h[iu, j] = hn
         qx[iu, j] = fw
         qy[iu, j] = fn

@@ -808,7 +808,7 @@ def _allocate(problem: _Problem) -> _Run:
         grid=(problem.z, problem.n),
         state=(h, np.zeros((ny, nx + 1)), np.zeros((ny + 1, nx))),
         work=work, slots=slots, diag=diag,
-        lost_m=None if problem.loss_ms is None else np.zeros(problem.shape),
+        lost_m=None if problem.loss_ms is None else np.full(problem.shape, 0.0),
         wet=(w_lo, w_hi, empty_lo.copy(), empty_hi.copy(), f_lo, f_hi),
         work_int=tuple(np.zeros(ny, dtype=np.int64) for _ in range(7)),
         per_row=(np.zeros(ny), np.zeros(ny, dtype=np.int64)),
@@ -826,10 +826,13 @@ def _loop(problem: _Problem, run: _Run, progress: Callable[[float], None] | None
     settings = problem.settings
     z = problem.z
     schedule = problem.schedule
-    no_grid = np.zeros((1, 1))
-    lost_m = run.lost_m if run.lost_m is not None else no_grid
+    # placeholders of one row for the sources a run does not have (the kernels read
+    # them at row 0); written, so that their pages are mapped (see _kernels, "Speed")
+    nx = problem.shape[1]
+    no_grid = np.full((1, nx), 0.0)
+    lost_m = run.lost_m if run.lost_m is not None else np.full((1, nx), 0.0)
     loss_ms = (problem.loss_ms if problem.loss_ms is not None
-               else np.zeros((1, 1), dtype=np.float32))
+               else np.full((1, nx), 0.0, dtype=np.float32))
 
     previous_threads = numba.get_num_threads()
     kernel_time = 0.0
