@@ -786,7 +786,7 @@ def _allocate(problem: _Problem) -> _Run:
     arrival[h > settings.arrival_depth_m] = 0.0
     time_of_max = np.full(problem.shape, np.nan, dtype=np.float32)
     time_of_max[h > 0] = 0.0
-    diag = (max_depth, np.zeros(problem.shape, dtype=np.float32), arrival, time_of_max)
+    diag = (max_depth, np.full(problem.shape, 0.0, dtype=np.float32), arrival, time_of_max)
 
     empty_lo = np.full(ny, nx, dtype=np.int64)
     empty_hi = np.full(ny, -1, dtype=np.int64)
@@ -806,7 +806,7 @@ def _allocate(problem: _Problem) -> _Run:
     n_obs = len(problem.obs_cells)
     return _Run(
         grid=(problem.z, problem.n),
-        state=(h, np.zeros((ny, nx + 1)), np.zeros((ny + 1, nx))),
+        state=(h, np.full((ny, nx + 1), 0.0), np.full((ny + 1, nx), 0.0)),
         work=work, slots=slots, diag=diag,
         lost_m=None if problem.loss_ms is None else np.full(problem.shape, 0.0),
         wet=(w_lo, w_hi, empty_lo.copy(), empty_hi.copy(), f_lo, f_hi),
