@@ -62,6 +62,13 @@ def test_groups_keep_shared_work_together(files):
     assert groups(files) == [[0, 2], [1]]
 
 
+def test_longest_groups_start_first(files):
+    """Durations of an earlier run order the groups; a file without one counts its
+    simulations at the known seconds per simulation."""
+    assert groups(files, {files[1]: 100.0, files[0]: 10.0}) == [[1], [0, 2]]
+    assert groups(files, {files[0]: 30.0, files[1]: 20.0}) == [[0, 2], [1]]
+
+
 def indicators(folder: Path) -> dict:
     """The figures of ``indicators.json`` (without the scenario's name)."""
     data = json.loads((folder / "indicators.json").read_text())
@@ -85,6 +92,7 @@ def test_workers_write_what_one_process_writes(files, tmp_path):
         assert a == indicators(tmp_path / "two" / d.name) and a
         assert d.report == tmp_path / "two" / d.name / "report.html" and d.report.exists()
         assert d.territory == one[0].territory and "<h2>" in d.card
+        assert d.path == files[[f.stem for f in files].index(d.name)] and d.seconds > 0
     assert indicators(tmp_path / "two" / "crue-b") == indicators(tmp_path / "two" / "crue-a")
 
 

@@ -21,6 +21,7 @@ def demo(out: Out = None, lang: Lang = None, tiles: Tiles = False,
     out/demo/index.html, qui relie leurs cartes et leurs rapports."""
     from jumeau.io.demo import scenarios_path
     from jumeau.io.outputs import write_text_atomic
+    from jumeau.io.timings import read_timings, write_timings
     from jumeau.maps.index import index_page
     from jumeau.scenario.batch import run_files
     from jumeau.scenario.spec import read_scenario
@@ -40,16 +41,18 @@ def demo(out: Out = None, lang: Lang = None, tiles: Tiles = False,
             continue
         chosen.append((f, s.risk is not None))
     lang_now = current_language()
+    last_time = read_timings(f for f, _ in chosen)  # longest first (jumeau.io.timings)
     with console.progress_bar(len(chosen), Text("Scénarios", "Scenarios")) as advance:
         def run(paths, workers=None):
             return run_files(paths, root, lang=lang_now, tiles=tiles, workers=workers,
                              progress=lambda note: advance(0, note=note),
-                             done=lambda _name: advance())
+                             done=lambda _name: advance(), seconds=last_time)
 
         # Scenarios run side by side on the machine's cores; risk scenarios spread their
         # own runs over every core, so they come after, alone.
         done = run([f for f, is_risk in chosen if not is_risk])
         done += run([f for f, is_risk in chosen if is_risk], workers=1)
+    write_timings({d.path: d.seconds for d in done})
     territory = done[0].territory if done else ""
     write_text_atomic(root / "index.html", index_page([d.card for d in done],
                                                       territory=territory, lang=lang_now))

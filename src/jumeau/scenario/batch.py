@@ -8,6 +8,10 @@ instead of one after the other. Results do not depend on it: each scenario deriv
 seeds from its own file, and the flood solver gives the same numbers on any number of
 threads.
 
+- **Longest first.** Groups start in decreasing order of their expected duration: the
+  seconds each scenario took last time, when the caller knows them
+  (:mod:`jumeau.io.timings` for ``jumeau demo``), else the number of simulations. A
+  long flood started last would otherwise end alone on one core.
 - **Shared work stays together.** Scenarios that share a simulation (the same
   territory, measures, parameters and seed: :func:`jumeau.scenario.runner.work_keys`)
   go to the same worker, in order, inside :func:`~jumeau.scenario.runner.sharing_results`,
@@ -33,8 +37,9 @@ import multiprocessing as mp
 import os
 import queue
 import signal
+import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +57,10 @@ class Done:
     ----------
     name
         The scenario's name.
+    path
+        Its file.
+    seconds
+        How long it took to run and write (wall time, in its worker).
     card
         Its card for the index page (:func:`jumeau.maps.index.card`).
     report
@@ -61,6 +70,8 @@ class Done:
     """
 
     name: str
+    path: Path
+    seconds: float
     card: str
     report: Path
     territory: str
@@ -79,10 +90,11 @@ class _RemoteTraceback(Exception):
         return self.args[0]
 
 
-def groups(files: Sequence[Path]) -> list[list[int]]:
+def groups(files: Sequence[Path], seconds: Mapping[Path, float] | None = None
+           ) -> list[list[int]]:
     """Indices of ``files`` grouped so that scenarios sharing work are together, the
-    groups with the most simulations first (a rough measure of their cost: a long group
-    started last would end last, alone).
+    longest groups first: by the ``seconds`` a file took last time where known, else by
+    its number of simulations (times the seconds per simulation of the known ones).
 
     Examples
     --------
@@ -114,7 +126,12 @@ def groups(files: Sequence[Path]) -> list[list[int]]:
     for i in range(len(files)):
         members.setdefault(root(i), []).append(i)
     size = [sum(len(v.simulations) for v in s.variants.values()) for s in scenarios]
-    return sorted(members.values(), key=lambda g: (-sum(size[i] for i in g), g[0]))
+    known = {i: float(seconds[Path(f)]) for i, f in enumerate(files)
+             if seconds and Path(f) in seconds}
+    per_simulation = (sum(known.values()) / max(sum(size[i] for i in known), 1)) if known \
+        else 1.0
+    cost = [known.get(i, size[i] * per_simulation) for i in range(len(files))]
+    return sorted(members.values(), key=lambda g: (-sum(cost[i] for i in g), g[0]))
 
 
 def worker_count(n_groups: int) -> int:
@@ -128,13 +145,15 @@ def worker_count(n_groups: int) -> int:
 
 def run_files(files: Sequence[Path], root: Path, *, lang: str, tiles: bool = False,
               workers: int | None = None, progress: Callable[[str], None] | None = None,
-              done: Callable[[str], None] | None = None) -> list[Done]:
+              done: Callable[[str], None] | None = None,
+              seconds: Mapping[Path, float] | None = None) -> list[Done]:
     """Run every scenario file into ``root / <name>``; returns them in ``files`` order.
 
     ``workers`` defaults to :func:`worker_count`; 1 runs everything in this process.
+    ``seconds`` are the durations of earlier runs, for the order (:func:`groups`).
     """
     files = [Path(f) for f in files]
-    plan = groups(files)
+    plan = groups(files, seconds)
     n = worker_count(len(plan)) if workers is None else max(1, min(workers, len(plan)))
     say = progress or (lambda _note: None)
     finished = done or (lambda _name: None)
@@ -163,12 +182,14 @@ def _run_group(files, group, root, lang, tiles, send):
             def note(msg, name=name):
                 send("note", f"{name} : {msg}" if lang == "fr" else f"{name}: {msg}")
 
+            started = time.perf_counter()
             result = run(scenario, out_dir=Path(root) / name, lang=lang, tiles=tiles,
                          progress=note)
             folder = result.out_dir / "comparaison" if result.comparison is not None \
                 else result.out_dir
             send("done", name)
-            yield i, Done(name=name, card=card(result, lang), report=folder / "report.html",
+            yield i, Done(name=name, path=files[i], seconds=time.perf_counter() - started,
+                          card=card(result, lang), report=folder / "report.html",
                           territory=result.territory.name)
 
 
