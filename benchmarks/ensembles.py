@@ -38,8 +38,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
+    from jumeau.machine import allowed_cpus
     from jumeau.risk.sampling import parse_inputs
-    from jumeau.scenario.engine import Engine, _allowed_cpus, run_many
+    from jumeau.scenario.engine import Engine, run_many
     from jumeau.scenario.risk_runner import build_tasks, run_task
     from jumeau.scenario.risk_spec import RiskPlan, RiskSettings
     from jumeau.scenario.runner import apply_measures, load_territory
@@ -51,7 +52,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None,
                         help="local workers (default: every allowed CPU)")
     args = parser.parse_args()
-    workers = args.workers or _allowed_cpus()
+    workers = args.workers or allowed_cpus()
 
     scenario = read_scenario(ROOT / "scenarios" / "crue-centennale.yaml")
     scenario.spec.simulate["flood"]["duration_h"] = args.duration_h

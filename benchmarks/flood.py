@@ -274,8 +274,9 @@ def section_memory(cells: int = 2000, duration_s: float = 600.0) -> None:
 def section_demo_runs() -> None:
     """``jumeau demo`` twice, in fresh processes: empty numba cache, then warm."""
     from jumeau.io.demo import scenarios_path
+    from jumeau.machine import allowed_cpus
 
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cpus = allowed_cpus()
     print("\n== `jumeau demo`, first run with an empty numba cache, then a second run "
           f"({len(list(scenarios_path().glob('*.yaml')))} ready scenario files, those "
           f"without a risk part run side by side on {cpus} CPU(s))")

@@ -114,6 +114,7 @@ from numpy.typing import ArrayLike, NDArray
 from jumeau.errors import JumeauError, did_you_mean
 from jumeau.flood import _kernels
 from jumeau.i18n import Text, fmt_number
+from jumeau.machine import allowed_cpus
 
 EDGES = ("west", "east", "north", "south")
 """Names of the grid edges, in the order the kernels use."""
@@ -830,7 +831,7 @@ def _loop(problem: _Problem, run: _Run, progress: Callable[[float], None] | None
     # them at row 0); written, so that their pages are mapped (see _kernels, "Speed")
     nx = problem.shape[1]
     no_grid = np.full((1, nx), 0.0)
-    lost_m = run.lost_m if run.lost_m is not None else np.full((1, nx), 0.0)
+    lost_m = run.lost_m if run.lost_m is not None else no_grid
     loss_ms = (problem.loss_ms if problem.loss_ms is not None
                else np.full((1, nx), 0.0, dtype=np.float32))
 
@@ -984,16 +985,9 @@ def _f32_up_grid(h: NDArray[np.float64], rows_per_block: int = 256) -> NDArray[n
 # --------------------------------------------------------------------------- helpers
 
 
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def _thread_limit(requested: int | None) -> int:
     """The most threads a run may use: as asked, within numba's pool and the CPUs."""
-    limit = max(1, min(numba.config.NUMBA_NUM_THREADS, _cpus()))
+    limit = max(1, min(numba.config.NUMBA_NUM_THREADS, allowed_cpus()))
     return limit if requested is None else max(1, min(int(requested), limit))
 
 
@@ -1003,7 +997,7 @@ def _thread_count(requested: int | None) -> int:
     limit = _thread_limit(requested)
     if requested is not None:
         return limit
-    return max(1, min(limit, _cpus() - _other_runnable_tasks()))
+    return max(1, min(limit, allowed_cpus() - _other_runnable_tasks()))
 
 
 def _other_runnable_tasks() -> int:

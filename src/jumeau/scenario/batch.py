@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jumeau.errors import JumeauError
+from jumeau.scenario.engine import Engine
 
 #: How often the parent looks at its workers while no message comes (s).
 _POLL_S = 0.2
@@ -134,27 +135,20 @@ def groups(files: Sequence[Path], seconds: Mapping[Path, float] | None = None
     return sorted(members.values(), key=lambda g: (-sum(cost[i] for i in g), g[0]))
 
 
-def worker_count(n_groups: int) -> int:
-    """Workers for ``n_groups`` groups: one per allowed CPU, at most one per group."""
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cpus = os.cpu_count() or 1
-    return max(1, min(cpus, n_groups))
-
-
 def run_files(files: Sequence[Path], root: Path, *, lang: str, tiles: bool = False,
               workers: int | None = None, progress: Callable[[str], None] | None = None,
               done: Callable[[str], None] | None = None,
               seconds: Mapping[Path, float] | None = None) -> list[Done]:
     """Run every scenario file into ``root / <name>``; returns them in ``files`` order.
 
-    ``workers`` defaults to :func:`worker_count`; 1 runs everything in this process.
+    ``workers`` defaults to one per allowed CPU, at most one per group
+    (:meth:`jumeau.scenario.engine.Engine.local_workers`); 1 runs everything in this
+    process.
     ``seconds`` are the durations of earlier runs, for the order (:func:`groups`).
     """
     files = [Path(f) for f in files]
     plan = groups(files, seconds)
-    n = worker_count(len(plan)) if workers is None else max(1, min(workers, len(plan)))
+    n = Engine(workers=workers).local_workers(len(plan))
     say = progress or (lambda _note: None)
     finished = done or (lambda _name: None)
     if n == 1:

@@ -48,6 +48,7 @@ from typing import Any, TypeVar
 
 from jumeau.errors import JumeauError
 from jumeau.i18n import Text, fmt_number
+from jumeau.machine import allowed_cpus
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -99,7 +100,7 @@ class Engine:
                                   field="--workers", fix=Text("--workers 1 ou plus",
                                                               "--workers 1 or more"))
             return min(self.workers, max(1, n_tasks))
-        return max(1, min(_allowed_cpus(), n_tasks))
+        return max(1, min(allowed_cpus(), n_tasks))
 
 
 def run_many(fn: Callable[[Any, T], R], tasks: Sequence[T], *, shared: Any = None,
@@ -325,13 +326,6 @@ def _unreachable(address: str, exc: BaseException) -> JumeauError:
                  "on each computing machine), check the address and port, or leave out "
                  "--scheduler (and {v}) to compute on this machine").format(
             a=address, v=SCHEDULER_ENV))
-
-
-def _allowed_cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 __all__ = ["SCHEDULER_ENV", "Engine", "run_many"]
