@@ -21,7 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 import shapely
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -224,9 +223,3 @@ def place_drop_off(net: RoadNetwork, segs: Segments, bxy: np.ndarray, max_distan
     chosen = np.flatnonzero(res.x > 0.5) if res.x is not None else np.arange(len(cand))
     return cand[chosen], int((~covered).sum())
 
-
-def buildings_table(buildings, points: CollectionPoints) -> pd.DataFrame:
-    """Per inhabited building: its point (for joins and maps)."""
-    keep = points.building_point >= 0
-    return pd.DataFrame({"building_id": buildings["building_id"].to_numpy()[keep],
-                         "point": points.building_point[keep]})

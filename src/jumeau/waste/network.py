@@ -280,9 +280,6 @@ def fastest(net: RoadNetwork, origins: np.ndarray, is_open: np.ndarray | None = 
     return t, length
 
 
-def node_path(net: RoadNetwork, origin: int, destination: int) -> list[int]:
-    """Nodes of the fastest path (empty when unreachable)."""
-    return net.shortest_path(origin, destination)[1]
 
 
 def leg_paths(net: RoadNetwork, segs: Segments, pl: Placement, xy: np.ndarray,
