@@ -301,6 +301,47 @@ def test_threads_do_not_change_results():
     _assert_identical(runs[0], runs[2])
 
 
+def _arrays(value) -> list[np.ndarray]:
+    """The numpy arrays in ``value`` and in the tuples (named or not) it holds."""
+    if isinstance(value, np.ndarray):
+        return [value]
+    if isinstance(value, tuple):
+        return [a for item in value for a in _arrays(item)]
+    return []
+
+
+@pytest.mark.parametrize("sources", ["none", "rain", "rain and losses"])
+def test_time_loop_arrays_never_share_memory(monkeypatch, sources):
+    """No two arrays the compiled time loop receives overlap. The loops' vector code
+    checks at run time that the arrays they write do not overlap those they read, and
+    runs the scalar path when they do: one placeholder shared by the rain and the water
+    lost once made every cell cost 14 ns instead of 8, with the same results."""
+    from jumeau.flood import solver
+
+    seen = []
+    advance = solver._kernels.advance
+
+    def spy(*args):
+        seen.append(_arrays(args))
+        return advance(*args)
+
+    monkeypatch.setattr(solver._kernels, "advance", spy)
+    case = _busy_case()
+    if sources == "none":
+        case.pop("rainfall", None)
+    if sources != "rain and losses":
+        case.pop("infiltration_mm_h", None)
+        case.pop("drainage_mm_h", None)
+    else:
+        case["infiltration_mm_h"] = 5.0
+    solve_flood(duration_s=120.0, **case)
+    assert seen
+    for arrays in seen:
+        for i, a in enumerate(arrays):
+            for b in arrays[i + 1:]:
+                assert not np.shares_memory(a, b), (a.shape, b.shape)
+
+
 def test_memory_estimate_refuses_huge_runs():
     """A run that cannot fit in memory is refused before anything is allocated."""
     small = estimate_memory_bytes((100, 100))
