@@ -406,8 +406,8 @@ class FloodSolution:
     cell_updates: int
     """Cells updated, summed over the steps (the work done; dry regions cost nothing)."""
     kernel_wall_time_s: float
-    """Wall time spent in the compiled time loop (s). numba's compilation or cache
-    loading is not in it: the first run of a process does that before it starts."""
+    """Wall time spent in the compiled time loop (s); the first run of a process also
+    pays numba's compilation or cache loading."""
     n_threads: int
     """Most threads the time loop ran on (it decides again before each segment)."""
 
