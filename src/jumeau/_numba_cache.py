@@ -9,18 +9,12 @@ them again, and the folder is easy to find and to clear. ``NUMBA_CACHE_DIR`` set
 user always wins.
 
 Importing this module applies the choice; the kernel modules import it first.
-
-:func:`compile_lock` lets one process at a time compile: ``jumeau demo`` starts its
-workers together, and on a first run each would otherwise compile the same kernels at
-the same time instead of the later ones loading what the first one wrote.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import numba
@@ -84,48 +78,6 @@ def configure(package_dir: Path | None = None) -> Path | None:
         numba.config.CACHE_DIR = str(chosen)
         os.environ["NUMBA_CACHE_DIR"] = str(chosen)  # worker processes (dask) too
     return chosen
-
-
-@contextlib.contextmanager
-def compile_lock(path: Path | None = None, wait_s: float = 300.0) -> Iterator[bool]:
-    """Hold an exclusive lock across processes while compiling or loading kernels;
-    yields whether the lock was taken.
-
-    A process that finds the lock held waits for it (at most ``wait_s``, then goes on
-    without it), and then loads from the cache what the holder compiled. The lock is
-    ``compile.lock`` beside jumeau's cache folder; the system releases it if its holder
-    dies. Where no lock can be taken (a read-only home, a system without ``fcntl``), the
-    block runs without one: the cost is compiling twice, never an error.
-    """
-    try:
-        import fcntl
-    except ImportError:  # not POSIX
-        yield False
-        return
-    path = path or user_cache_dir(os.environ).parent / "compile.lock"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(path, "a+b")  # noqa: SIM115 - closed below
-    except OSError:
-        yield False
-        return
-    with handle:
-        deadline = time.monotonic() + wait_s
-        locked = False
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                locked = True
-                break
-            except OSError:
-                if time.monotonic() >= deadline:
-                    break
-                time.sleep(0.1)
-        try:
-            yield locked
-        finally:
-            if locked:
-                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 CACHE_DIR = configure()

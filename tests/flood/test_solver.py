@@ -471,36 +471,3 @@ def test_numba_cache_goes_to_the_user_folder_when_the_package_is_read_only(monke
     monkeypatch.setattr(_numba_cache, "_writable", lambda folder: False)
     assert _numba_cache.cache_dir_for(tmp_path, environ) == tmp_path / "cache/jumeau/numba"
     assert _numba_cache.cache_dir_for(tmp_path, environ | {"NUMBA_CACHE_DIR": "x"}) is None
-
-
-def test_compile_lock_lets_one_process_at_a_time(tmp_path):
-    """While one process holds the compile lock, another cannot take it and waits (here
-    0.3 s, then goes on without it); once released, the other takes it at once. A lock
-    that cannot be created is no error."""
-    import subprocess
-    import sys
-
-    from jumeau._numba_cache import compile_lock
-
-    lock = tmp_path / "compile.lock"
-    other = ("import sys, time; from pathlib import Path;"
-             "from jumeau._numba_cache import compile_lock\n"
-             "t = time.monotonic()\n"
-             "with compile_lock(Path(sys.argv[1]), wait_s=0.3) as got:\n"
-             "    print(got, round(time.monotonic() - t, 1))")
-
-    def try_lock() -> list[str]:
-        done = subprocess.run([sys.executable, "-c", other, str(lock)], capture_output=True,
-                              text=True, check=True)
-        return done.stdout.split()
-
-    with compile_lock(lock) as got:
-        assert got
-        taken, waited_s = try_lock()
-        assert taken == "False" and float(waited_s) >= 0.3
-    taken, waited_s = try_lock()
-    assert taken == "True" and float(waited_s) < 0.3
-    blocker = tmp_path / "file"
-    blocker.write_text("")
-    with compile_lock(blocker / "compile.lock") as got:  # its folder is a file
-        assert not got

@@ -111,7 +111,6 @@ import numba
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from jumeau._numba_cache import compile_lock
 from jumeau.errors import JumeauError, did_you_mean
 from jumeau.flood import _kernels
 from jumeau.i18n import Text, fmt_number
@@ -573,30 +572,9 @@ def solve_flood(
         observation_rows=observation_rows, observation_cols=observation_cols,
         snapshot_interval_s=snapshot_interval_s, series_interval_s=series_interval_s,
         settings=SolverSettings() if settings is None else settings)
-    _load_kernels()
     run = _allocate(problem)
     kernel_time_s = _loop(problem, run, progress)
     return _collect(problem, run, kernel_time_s)
-
-
-_KERNELS_LOADED = False
-
-
-def _load_kernels() -> None:
-    """Compile the time loop, or load it from numba's cache, once per process and one
-    process at a time (:func:`jumeau._numba_cache.compile_lock`), through a run of a
-    few cells: the workers of ``jumeau demo`` that reach their first flood while
-    another compiles wait for it and load its kernels (a second or so) instead of
-    compiling them again (15 s here)."""
-    global _KERNELS_LOADED
-    if _KERNELS_LOADED:
-        return
-    _KERNELS_LOADED = True  # before the run below, which comes back here
-    depth = np.zeros((4, 6))
-    depth[:, :2] = 0.1
-    with compile_lock():
-        solve_flood(np.zeros((4, 6)), 1.0, 1.0, initial_depth_m=depth,
-                    snapshot_interval_s=None, series_interval_s=1.0)
 
 
 # --------------------------------------------------------------------------- steps
