@@ -104,6 +104,21 @@ BALANCE_CASES = {
 }
 
 
+def test_every_forcing_runs_one_compiled_time_loop():
+    """Inflows, levels, rain (uniform or by zone), losses, events, one or two threads:
+    the time loop has one compiled specialisation for all of them, so a first run
+    compiles it once (15 s here) and never again for another kind of forcing."""
+    from jumeau.flood import _kernels
+
+    for case in BALANCE_CASES.values():
+        solve_flood(duration_s=120.0, **(_river_valley() | case))
+    solve_flood(duration_s=120.0, **_busy_case(), settings=SolverSettings(
+        n_threads=2, parallel_min_cells=0))
+    solve_flood(np.zeros((6, 8)), DX, 60.0, rainfall=Hyetograph([0, 60], [20.0]),
+                unblocks=[Unblock(30.0, rows=[2], cols=[3])], blocked=np.eye(6, 8, dtype=bool))
+    assert len(_kernels.advance.signatures) == 1
+
+
 @pytest.mark.parametrize("case", list(BALANCE_CASES))
 def test_mass_balance_closes(case):
     """Every term of the mass balance adds up, for each kind of forcing (< 0.1 %)."""

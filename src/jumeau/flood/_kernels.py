@@ -21,12 +21,11 @@ mask lookup in the hot loop.
 Arrays and precision
 --------------------
 The state that carries the physics is float64: depth ``h``, bed ``z``, discharges
-``qx``, ``qy`` and the depth lost per cell (``lost_m``): the mass balance adds up
-millions of small terms and is exact to round-off. What only scales a term or records
-a result is float32: the Manning coefficient (known to two digits), the loss rates
-(rounded to float32 once; the same rounded rates remove the water and share it between
-infiltration and drainage, so the balance stays exact), the face flow depths that serve the speed, the friction factor and the Froude cap of
-a face (:func:`_face_discharge`: they scale or bound the float64 momentum numerator,
+``qx``, ``qy``, the depth lost per cell (``lost_m``) and the loss rates (the volumes
+drained are checked against hand-computed ones): the mass balance adds up millions of
+small terms and is exact to round-off. What only scales a term or records a result is
+float32: the Manning coefficient (known to two digits), the face flow depths that serve
+the speed, the friction factor and the Froude cap of a face (:func:`_face_discharge`: they scale or bound the float64 momentum numerator,
 twice the vector lanes and a cheap division), and the four
 diagnostics (largest depth rounded up, so it bounds every depth reached; largest squared
 speed; arrival time; time of the largest depth: 1e-7 relative, far below what they are

@@ -122,9 +122,9 @@ EDGES = ("west", "east", "north", "south")
 MAX_RAIN_RATE_MM_H = 500.0
 """Largest rainfall intensity accepted (mm/h), well above any hourly rain observed."""
 
-_BYTES_PER_CELL = 3 * 8 + 6 * 4 + 8 + 1
-"""Memory per cell at most: bed, depth and depth lost (float64), Manning coefficient,
-four diagnostics and loss rate (float32), a float64 grid of headroom (the kept bed of
+_BYTES_PER_CELL = 4 * 8 + 5 * 4 + 8 + 1
+"""Memory per cell at most: bed, depth, depth lost and loss rate (float64), Manning
+coefficient and four diagnostics (float32), a float64 grid of headroom (the kept bed of
 a run with events, or a result being converted at the end) and the blocked mask. The
 work arrays are a few rows (see :mod:`jumeau.flood._kernels`)."""
 
@@ -835,8 +835,9 @@ def _loop(problem: _Problem, run: _Run, progress: Callable[[float], None] | None
     nx = problem.shape[1]
     no_grid = np.full((1, nx), 0.0)
     lost_m = run.lost_m if run.lost_m is not None else np.full((1, nx), 0.0)
-    loss_ms = (problem.loss_ms if problem.loss_ms is not None
-               else np.full((1, nx), 0.0, dtype=np.float32))
+    # float64 like the loss rates of a run that has some: one compiled time loop for
+    # both (a float32 placeholder made numba compile a second one, 15 s more)
+    loss_ms = problem.loss_ms if problem.loss_ms is not None else np.full((1, nx), 0.0)
 
     previous_threads = numba.get_num_threads()
     kernel_time = 0.0
