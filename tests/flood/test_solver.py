@@ -119,6 +119,36 @@ def test_every_forcing_runs_one_compiled_time_loop():
     assert len(_kernels.advance.signatures) == 1
 
 
+def test_a_still_film_drops_out_of_the_active_region():
+    """Water no deeper than flow_depth_min_m on both sides of a face never moves: a
+    film of 0.5 mm over uneven ground is updated in the first two steps (the cells
+    holding water at the start, then the faces set back to zero) and never again, and
+    stays exactly as it was. A film that drains (infiltration) stays active until it
+    has gone, and the puddle of a deeper cell keeps its neighbours active."""
+    bed = bumpy_bed()
+    ny, nx = bed.shape
+    film = np.full((ny, nx), 0.0005)
+    sol = solve_flood(bed, DX, 600.0, initial_depth_m=film, snapshot_interval_s=None,
+                      series_interval_s=600.0)
+    assert sol.n_steps > 2
+    assert sol.cell_updates == 2 * ny * nx
+    assert np.array_equal(sol.final_depth_m, film)
+
+    draining = solve_flood(bed, DX, 600.0, initial_depth_m=film, infiltration_mm_h=1.0,
+                           snapshot_interval_s=None, series_interval_s=600.0)
+    # 1 mm/h takes 0.5 mm in 30 min: after 10 min every cell still holds water
+    assert draining.cell_updates == draining.n_steps * ny * nx
+    assert np.allclose(draining.final_depth_m, 0.0005 - 1e-3 / 6)
+
+    puddle = film.copy()
+    puddle[15, 20] = 0.5
+    wet = solve_flood(bed, DX, 600.0, initial_depth_m=puddle, snapshot_interval_s=None,
+                      series_interval_s=600.0)
+    assert 2 * ny * nx < wet.cell_updates < wet.n_steps * ny * nx / 4
+    moved = wet.final_depth_m != film
+    assert moved[15, 20] and not moved[0, 0] and not moved[-1, -1]
+
+
 @pytest.mark.parametrize("case", list(BALANCE_CASES))
 def test_mass_balance_closes(case):
     """Every term of the mass balance adds up, for each kind of forcing (< 0.1 %)."""

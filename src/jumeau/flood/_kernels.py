@@ -73,8 +73,8 @@ once.
 Active region
 -------------
 Work is limited to a column range per row. ``W`` (``w_lo, w_hi``) is the column range
-of wet cells (``h > 0``) at the start of the step, ``W'`` (``wp_lo, wp_hi``) the one of
-the previous step and ``F`` (``f_lo, f_hi``) the cells of point forcings (inflows,
+of active cells at the start of the step, ``W'`` (``wp_lo, wp_hi``) the one of the
+previous step and ``F`` (``f_lo, f_hi``) the cells of point forcings (inflows,
 imposed levels). ``U = W ∪ W' ∪ F`` per row, and the range ``R`` processed in row ``i``
 is the hull of ``U`` over rows ``i - 1 .. i + 1`` grown by one column each side.
 Including ``W'`` guarantees that a face which carried water in the previous step is
@@ -83,6 +83,15 @@ the region always hold zero; a face that carries water has both its cells in the
 rows' ranges, so the limiter ratios read from the work rows outside a range (left from
 an earlier row, finite) only ever multiply zero. Empty ranges are ``lo = nx, hi = -1``.
 While it rains, every cell is active.
+
+A cell is active while its water can still move: deeper than ``h_min``, or draining
+(``h > 0`` on a cell with a loss rate). A face whose two cells hold ``h_min`` or less
+carries nothing (its flow depth is at most the larger of the two depths), so a cell
+outside ``R`` (``h <= h_min``, not draining, no active cell within one row and column,
+its faces zero) would come out of a step unchanged: leaving it out gives the same bits.
+It is the film that rain leaves on sealed ground and slopes: on the demo's 100-year
+flood it is 8 % of the cell updates, on the 50 mm storm 6 %. The initial ``W`` takes
+every cell holding water; the first step sorts them out.
 
 Determinism
 -----------
@@ -398,6 +407,7 @@ def _continuity_cells(i, s, s_next, r_prev, r, r_next, lo, hi, z, h, qx, qy, qx_
     t_new = np.float32(step.t_new)
     arrival_depth = phys.arrival_depth
     velocity_depth = phys.velocity_depth
+    h_min = phys.h_min
     none = np.uint64(h.shape[1])
     # Rows of the per-cell sources: a run without losses (or without rain by cell) gives
     # a placeholder of one row, read at row 0 (see "Speed" in the module notes)
@@ -451,7 +461,10 @@ def _continuity_cells(i, s, s_next, r_prev, r, r_next, lo, hi, z, h, qx, qy, qx_
         speed2 = np.float32((a * a + b * b) / (d * d))
         faster = (hn > velocity_depth) and (speed2 > max_speed2[iu, j])
         max_speed2[iu, j] = speed2 if faster else max_speed2[iu, j]
-        is_wet = hn > 0.0
+        # a cell stays in the active region while its water can still move: deeper
+        # than h_min (no face between two cells holding less carries anything), or
+        # draining away; a film left on sealed ground drops out (see "Active region")
+        is_wet = hn > h_min or (hn > 0.0 and loss_ms[il, j] > 0.0)
         wet_lo = min(wet_lo, j if is_wet else none)
         wet_end = max(wet_end, jr if is_wet else _U0)
         top = max(top, np.float64(hn).view(np.int64))

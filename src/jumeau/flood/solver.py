@@ -5,7 +5,8 @@ Horritt & Fewtrell (2010) with the θ-weighted face discharges of de Almeida et 
 (2012), semi-implicit Manning friction, an adaptive time step and a Froude limiter.
 :func:`solve_flood` is a pure function: grid arrays and forcings in, a
 :class:`FloodSolution` out; the time loop runs in compiled numba kernels
-(:mod:`jumeau.flood._kernels`) and only over the wet part of the grid and its rim.
+(:mod:`jumeau.flood._kernels`) and only where water can still move (deeper than
+``SolverSettings.flow_depth_min_m``, or draining) and one cell around.
 
 Grid
 ----
@@ -441,7 +442,7 @@ def estimate_memory_bytes(shape: tuple[int, int], n_snapshots: int = 0,
     Examples
     --------
     >>> estimate_memory_bytes((1000, 1000), n_snapshots=10) // 1_000_000
-    113
+    117
     """
     ny, nx = int(shape[0]), int(shape[1])
     cells = ny * nx
