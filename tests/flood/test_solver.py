@@ -107,7 +107,7 @@ BALANCE_CASES = {
 def test_every_forcing_runs_one_compiled_time_loop():
     """Inflows, levels, rain (uniform or by zone), losses, events, one or two threads:
     the time loop has one compiled specialisation for all of them, so a first run
-    compiles it once (15 s here) and never again for another kind of forcing."""
+    compiles it once (14 s here) and never again for another kind of forcing."""
     from jumeau.flood import _kernels
 
     for case in BALANCE_CASES.values():

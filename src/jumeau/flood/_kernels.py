@@ -25,11 +25,11 @@ The state that carries the physics is float64: depth ``h``, bed ``z``, discharge
 drained are checked against hand-computed ones): the mass balance adds up millions of
 small terms and is exact to round-off. What only scales a term or records a result is
 float32: the Manning coefficient (known to two digits), the face flow depths that serve
-the speed, the friction factor and the Froude cap of a face (:func:`_face_discharge`: they scale or bound the float64 momentum numerator,
-twice the vector lanes and a cheap division), and the four
-diagnostics (largest depth rounded up, so it bounds every depth reached; largest squared
-speed; arrival time; time of the largest depth: 1e-7 relative, far below what they are
-read for).
+the speed, the friction factor and the Froude cap of a face (:func:`_face_discharge`:
+they scale or bound the float64 momentum numerator, twice the vector lanes and a cheap
+division), and the four diagnostics (largest depth rounded up, so it bounds every depth
+reached; largest squared speed; arrival time; time of the largest depth: 1e-7 relative,
+far below what they are read for).
 
 Work arrays (the new discharges before the limiter, the face flow depths, the limiter
 ratios) are not grids: they hold a few rows, ``slot`` arrays saying which row of them
@@ -89,8 +89,9 @@ A cell is active while its water can still move: deeper than ``h_min``, or drain
 carries nothing (its flow depth is at most the larger of the two depths), so a cell
 outside ``R`` (``h <= h_min``, not draining, no active cell within one row and column,
 its faces zero) would come out of a step unchanged: leaving it out gives the same bits.
-It is the film that rain leaves on sealed ground and slopes: on the demo's 100-year
-flood it is 8 % of the cell updates, on the 50 mm storm 6 %. The initial ``W`` takes
+Such films are what receding water leaves behind, and rain on sealed ground: leaving
+them out saves 8 % of the cell updates of the demo's 100-year flood, 6 % of its 50 mm
+storm. The initial ``W`` takes
 every cell holding water; the first step sorts them out.
 
 Determinism

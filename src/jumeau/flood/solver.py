@@ -837,7 +837,7 @@ def _loop(problem: _Problem, run: _Run, progress: Callable[[float], None] | None
     no_grid = np.full((1, nx), 0.0)
     lost_m = run.lost_m if run.lost_m is not None else np.full((1, nx), 0.0)
     # float64 like the loss rates of a run that has some: one compiled time loop for
-    # both (a float32 placeholder made numba compile a second one, 15 s more)
+    # both (a float32 placeholder made numba compile a second one, 10 s more here)
     loss_ms = problem.loss_ms if problem.loss_ms is not None else np.full((1, nx), 0.0)
 
     previous_threads = numba.get_num_threads()
