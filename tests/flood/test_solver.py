@@ -144,7 +144,8 @@ def test_a_still_film_drops_out_of_the_active_region():
     puddle[15, 20] = 0.5
     wet = solve_flood(bed, DX, 600.0, initial_depth_m=puddle, snapshot_interval_s=None,
                       series_interval_s=600.0)
-    assert 2 * ny * nx < wet.cell_updates < wet.n_steps * ny * nx / 4
+    # measured: 8.8 % of every cell in every step
+    assert 2 * ny * nx < wet.cell_updates < wet.n_steps * ny * nx / 8
     moved = wet.final_depth_m != film
     assert moved[15, 20] and not moved[0, 0] and not moved[-1, -1]
 

@@ -91,8 +91,8 @@ outside ``R`` (``h <= h_min``, not draining, no active cell within one row and c
 its faces zero) would come out of a step unchanged: leaving it out gives the same bits.
 Such films are what receding water leaves behind, and rain on sealed ground: leaving
 them out saves 8 % of the cell updates of the demo's 100-year flood, 6 % of its 50 mm
-storm. The initial ``W`` takes
-every cell holding water; the first step sorts them out.
+storm. The initial ``W`` takes every cell holding water; the first step sorts them
+out.
 
 Determinism
 -----------
@@ -393,7 +393,7 @@ def _continuity_cells(i, s, s_next, r_prev, r, r_next, lo, hi, z, h, qx, qy, qx_
     faces. ``s``, ``s_next`` are the work rows of rows ``i`` and ``i + 1``, ``r_prev``,
     ``r``, ``r_next`` the ratio rows of rows ``i - 1 .. i + 1``. Returns the largest new
     depth, as the bits of a double (they order like non-negative doubles, and an
-    integer maximum vectorises), and the first and one-past-last wet columns. The
+    integer maximum vectorises), and the first and one-past-last active columns. The
     diagnostics are separate arrays, not layers of one: LLVM then checks that they do
     not overlap the arrays written, and vectorises."""
     iu = np.uint64(i)
@@ -465,9 +465,9 @@ def _continuity_cells(i, s, s_next, r_prev, r, r_next, lo, hi, z, h, qx, qy, qx_
         # a cell stays in the active region while its water can still move: deeper
         # than h_min (no face between two cells holding less carries anything), or
         # draining away; a film left on sealed ground drops out (see "Active region")
-        is_wet = hn > h_min or (hn > 0.0 and loss_ms[il, j] > 0.0)
-        wet_lo = min(wet_lo, j if is_wet else none)
-        wet_end = max(wet_end, jr if is_wet else _U0)
+        active = hn > h_min or (hn > 0.0 and loss_ms[il, j] > 0.0)
+        wet_lo = min(wet_lo, j if active else none)
+        wet_end = max(wet_end, jr if active else _U0)
         top = max(top, np.float64(hn).view(np.int64))
     return top, np.int64(wet_lo), np.int64(wet_end)
 

@@ -39,15 +39,19 @@ def scenario_key(path: Path) -> str:
     return f"{path.resolve()}#{digest}"
 
 
-def read_timings(paths: Iterable[Path], file: Path | None = None) -> dict[Path, float]:
-    """The last duration (s) of each of ``paths`` that has one."""
-    file = file or timings_path()
+def _known(file: Path) -> dict:
+    """The durations recorded in ``file``; empty if it is missing, unreadable or not a
+    JSON object."""
     try:
         known = json.loads(file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    if not isinstance(known, dict):
-        return {}
+    return known if isinstance(known, dict) else {}
+
+
+def read_timings(paths: Iterable[Path], file: Path | None = None) -> dict[Path, float]:
+    """The last duration (s) of each of ``paths`` that has one."""
+    known = _known(file or timings_path())
     out = {}
     for path in paths:
         try:
@@ -62,11 +66,7 @@ def read_timings(paths: Iterable[Path], file: Path | None = None) -> dict[Path, 
 def write_timings(seconds: Mapping[Path, float], file: Path | None = None) -> None:
     """Record durations (s), keeping the others; silently nothing if it cannot."""
     file = file or timings_path()
-    try:
-        known = json.loads(file.read_text(encoding="utf-8")) if file.exists() else {}
-        known = known if isinstance(known, dict) else {}
-    except (OSError, ValueError):
-        known = {}
+    known = _known(file)
     try:
         known.update({scenario_key(p): round(float(s), 2) for p, s in seconds.items()})
         file.parent.mkdir(parents=True, exist_ok=True)

@@ -44,23 +44,12 @@ def _polygons(ax, geoms: np.ndarray, **style) -> None:
     polygons = shapely.orient_polygons(parts[shapely.get_type_id(parts) == 3])
     if not len(polygons):
         return
-    rings = np.concatenate([shapely.get_exterior_ring(polygons), _interiors(polygons)])
-    coords, ring = shapely.get_coordinates(rings, return_index=True)
+    coords, ring = shapely.get_coordinates(shapely.get_rings(polygons), return_index=True)
     codes = np.full(len(coords), Path.LINETO, dtype=Path.code_type)
     starts = np.flatnonzero(np.r_[True, ring[1:] != ring[:-1]])
     codes[starts] = Path.MOVETO
     codes[np.r_[starts[1:], len(coords)] - 1] = Path.CLOSEPOLY
     ax.add_collection(PathCollection([Path(coords, codes)], **style), autolim=True)
-
-
-def _interiors(polygons: np.ndarray) -> np.ndarray:
-    """The holes of ``polygons``, in one array."""
-    counts = shapely.get_num_interior_rings(polygons)
-    if not counts.any():
-        return np.empty(0, dtype=object)
-    owner = np.repeat(np.arange(len(polygons)), counts)
-    index = np.concatenate([np.arange(c) for c in counts])
-    return shapely.get_interior_ring(polygons[owner], index)
 
 
 def _lines(ax, geoms: np.ndarray, **style) -> None:
