@@ -1036,7 +1036,8 @@ def _check_settings(s: SolverSettings) -> None:
         (0.5 <= s.theta <= 1.0, "theta", "0.5 – 1"),
         (s.courant is None or 0.0 < s.courant <= 1.0, "courant", "]0, 1]"),
         (s.max_time_step_s > 0, "max_time_step_s", "> 0"),
-        # The friction factor is float32: below a micrometre its subnormals would matter.
+        # The friction factor and the speed are float32: below a micrometre their
+        # subnormals would matter.
         (s.flow_depth_min_m >= 1e-6, "flow_depth_min_m", ">= 1e-6"),
         (s.froude_max is None or s.froude_max > 0, "froude_max", "> 0"),
         (s.min_outflow_slope > 0, "min_outflow_slope", "> 0"),
