@@ -113,6 +113,31 @@ def test_same_inputs_give_the_same_html(synthetic, small_territory):
     assert re.search(r"[0-9a-f]{32}", page) is None
 
 
+def test_a_copy_writes_the_same_layers_and_keeps_the_original(synthetic, small_territory):
+    """A copy of a builder (how a comparison reuses a variant's map) writes the page a
+    builder fed the same calls writes, under its own title and layout; hiding or adding
+    layers in the copy leaves the original's page byte for byte as it was."""
+    original, _ = synthetic.example_map(small_territory)
+    original.add_indicators([(f"indicateur {k}", str(k)) for k in range(6)])
+    before = original.to_html()
+    same = original.copy()
+    assert same.to_html() == before
+    pane = original.copy(title="Variante", compact=True)
+    pane.hide_results()
+    pane.add_polygons(gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 10, 10)], crs=L93),
+                      name="Changement", style=Style())
+    assert original.to_html() == before
+    page = pane.to_html()
+    assert "Variante" in page and "Changement" in page
+    assert '"collapsed":true' in page and '"collapsed":false' in before
+    shown = [spec["show"] for key, (_, spec) in calls(page).items()
+             if key in calls(before) and key.startswith("layer-")]
+    assert shown and not any(shown)
+    assert any(spec["show"] for _, spec in calls(before).values())
+    assert "indicateur 3" in page and "indicateur 4" not in page
+    assert "indicateur 5" in before
+
+
 def test_legends_and_controls_in_both_languages(synthetic, small_territory):
     """Legends, units, numbers, panels and slider read in French or in English."""
     fr = synthetic.example_map(small_territory, lang="fr")[0].to_html()

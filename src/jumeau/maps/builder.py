@@ -20,7 +20,7 @@ from __future__ import annotations
 import html as _html
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import folium
 import geopandas as gpd
@@ -166,6 +166,24 @@ class MapBuilder:
         self._background: list[_Layer] = []
         self._layers: list[_Layer] = []
         self._indicators: list[tuple[Text | str, Text | str]] = []
+
+    def copy(self, *, title: Text | str | None = None,
+             compact: bool | None = None) -> MapBuilder:
+        """An independent builder holding the same layers (built once: the copy shares
+        their GeoJSON text), with another title or layout. A compact copy keeps the
+        first four indicators. Adding layers to the copy, or hiding them, leaves this
+        builder as it is."""
+        other = object.__new__(MapBuilder)
+        other.__dict__.update(self.__dict__)
+        if title is not None:
+            other.title = render(title, self.lang)
+        if compact is not None:
+            other.compact = compact
+        other._background = list(self._background)
+        other._layers = [replace(layer, spec=dict(layer.spec)) for layer in self._layers]
+        other._indicators = list(self._indicators[:4] if other.compact
+                                 else self._indicators)
+        return other
 
     # -- helpers ------------------------------------------------------------------------
     def _text(self, text: Text | str) -> str:

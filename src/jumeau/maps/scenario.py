@@ -56,12 +56,16 @@ def variant_builder(scenario, run, *, lang: str, tiles: bool = False,
     return builder
 
 
-def scenario_map(scenario, run, *, lang: str, tiles: bool = False) -> str:
-    """The self-contained HTML map of one variant's run."""
+def scenario_map(scenario, run, *, lang: str, tiles: bool = False,
+                 builder: MapBuilder | None = None) -> str:
+    """The self-contained HTML map of one variant's run; ``builder``: the run's
+    :func:`variant_builder`, when the caller already has it."""
     title = scenario.spec.title or scenario.name
     if scenario.has_variants:
         title = f"{title} — {run.name}"
-    return variant_builder(scenario, run, lang=lang, tiles=tiles, title=title).to_html()
+    if builder is None:
+        return variant_builder(scenario, run, lang=lang, tiles=tiles, title=title).to_html()
+    return builder.copy(title=title, compact=False).to_html()
 
 
 #: Classes of the "newly / no longer" masks of a comparison.
@@ -128,16 +132,24 @@ def add_differences(builder: MapBuilder, comparison, *, lang: str) -> None:
               show=True)
 
 
-def comparison_map(scenario, runs, comparison, *, lang: str, tiles: bool = False) -> str:
-    """The comparison page: baseline and variant side by side, panes synchronised."""
+def comparison_map(scenario, runs, comparison, *, lang: str, tiles: bool = False,
+                   builders: dict[str, MapBuilder] | None = None) -> str:
+    """The comparison page: baseline and variant side by side, panes synchronised;
+    ``builders``: the runs' :func:`variant_builder` by name, when the caller already has
+    them (the scenario maps did), so that no layer is built twice."""
     title = scenario.spec.title or scenario.name
-    base = runs[comparison.baseline]
-    left = variant_builder(scenario, base, lang=lang, tiles=tiles, compact=True,
-                           title=f"{comparison.baseline} ({_t(REFERENCE, lang)})").to_html()
+
+    def pane(name: str, pane_title: str) -> MapBuilder:
+        if builders is not None and name in builders:
+            return builders[name].copy(title=pane_title, compact=True)
+        return variant_builder(scenario, runs[name], lang=lang, tiles=tiles,
+                               title=pane_title, compact=True)
+
+    left = pane(comparison.baseline,
+                f"{comparison.baseline} ({_t(REFERENCE, lang)})").to_html()
     panes = []
     for name, vc in comparison.variants.items():
-        builder = variant_builder(scenario, runs[name], lang=lang, tiles=tiles, title=name,
-                                  compact=True)
+        builder = pane(name, name)
         # The difference is the default view; the variant's own layers stay in the list.
         builder.hide_results(keep=(MEASURES,))
         add_differences(builder, vc, lang=lang)

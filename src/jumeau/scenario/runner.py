@@ -414,7 +414,7 @@ def write_outputs(out_dir: Path, scenario: Scenario, runs: dict[str, VariantRun]
     """Write every variant's files (``<variant>/`` when the file has variants), the
     comparison (``comparaison/``) and the reports — all or nothing."""
     from jumeau.io import outputs
-    from jumeau.maps.scenario import comparison_map, scenario_map
+    from jumeau.maps.scenario import comparison_map, scenario_map, variant_builder
     from jumeau.report import comparison_report, variant_report
 
     say = progress or (lambda _msg: None)
@@ -426,14 +426,17 @@ def write_outputs(out_dir: Path, scenario: Scenario, runs: dict[str, VariantRun]
         from jumeau.report.risk import risk_section
 
         extra = risk_section(scenario, risk, lang=lang)
+    builders = {}  # each run's map layers, built once for its map and the comparison's
     with outputs.staged(out_dir, force=force) as stage:
         for name, run_ in runs.items():
             folder = f"{name}/" if scenario.has_variants else ""
             say(Text("{v}carte, rapport et fichiers", "{v}map, report and files").format(
                 v=f"{name} · " if scenario.has_variants else ""))
+            builders[name] = variant_builder(scenario, run_, lang=lang, tiles=tiles)
             outputs.write_variant(
                 stage, folder, scenario, run_, lang=lang,
-                map_html=scenario_map(scenario, run_, lang=lang, tiles=tiles),
+                map_html=scenario_map(scenario, run_, lang=lang, tiles=tiles,
+                                      builder=builders[name]),
                 report_html=variant_report(scenario, run_, lang=lang, sources=sources,
                                            extra="" if comparison is not None else extra))
         if risk is not None:
@@ -449,7 +452,8 @@ def write_outputs(out_dir: Path, scenario: Scenario, runs: dict[str, VariantRun]
             say(Text("comparaison avec la référence", "comparison with the baseline"))
             outputs.write_comparison(
                 stage, scenario, runs, comparison, lang=lang,
-                map_html=comparison_map(scenario, runs, comparison, lang=lang, tiles=tiles),
+                map_html=comparison_map(scenario, runs, comparison, lang=lang, tiles=tiles,
+                                        builders=builders),
                 report_html=comparison_report(scenario, runs, comparison, lang=lang,
                                               sources=sources, extra=extra))
         files = tuple(stage.names)
