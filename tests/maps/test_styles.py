@@ -61,6 +61,23 @@ def test_categorical_table():
     hash(strict)  # frozen and hashable
 
 
+@pytest.mark.parametrize("other", [None, "#bbbbbb"])
+def test_categorical_numbers_take_the_class_of_an_equal_value(other):
+    """Number grids (a fast sorted search) get the classes a lookup per value gives:
+    equal numbers of any type match, anything else (other numbers, NaN) is 'other'."""
+    table = Categorical({3: ("#000000", "trois"), -1: ("#111111", "moins un"),
+                         2.5: ("#222222", "deux et demi"), 7: ("#333333", "sept")},
+                        other=other)
+    rest = 4 if other else -1
+    values = np.array([[3.0, 2.5, -1.0, 7.0], [np.nan, 0.0, 8.0, 3.0000001]])
+    assert table.classify(values).tolist() == [0, 2, 1, 3, rest, rest, rest, rest]
+    ints = np.array([7, 3, 5, -1, -2], dtype=np.int16)
+    assert table.classify(ints).tolist() == [3, 0, rest, 1, rest]
+    assert table.classify(ints).tolist() == table.classify(ints.astype(object)).tolist()
+    assert table.classify(np.array([True, False])).tolist() == [rest, rest]
+    assert Categorical({1: ("#000000", "un")}).classify(np.array([True])).tolist() == [0]
+
+
 def test_style_needs_a_column_for_a_scale():
     """A coloured scale without the column it reads is a mistake caught early."""
     with pytest.raises(ValueError, match="column"):
