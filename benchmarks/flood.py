@@ -21,6 +21,12 @@ scaled up, 10 minutes simulated, no snapshots): the largest memory numpy held du
 active cell (channels of fixed widths, one thread): what a row's bookkeeping costs
 against the cells' arithmetic and memory traffic.
 
+``--loops`` times each of the four row loops of a time step alone (x-faces, y-faces,
+limiter, depth update with its records) over 500 × 500 wet cells, one thread, and sets
+their sum against what the dam break costs per cell update: the difference is the work
+per visited row (loop set-up, run-time overlap checks, scalar remainders, edge faces)
+and the cache traffic between the passes.
+
 ``--demo`` times ``jumeau demo`` twice in a row in fresh processes, the first with an
 empty numba cache (a temporary ``NUMBA_CACHE_DIR``), the second with the cache the
 first one filled: the first and second run a newcomer sees.
@@ -31,6 +37,7 @@ Run::
     python benchmarks/flood.py --cells 200 --duration 600   # a quick look
     python benchmarks/flood.py --demo                       # only the two `jumeau demo` runs
     python benchmarks/flood.py --row-cost                   # cost per row and per cell
+    python benchmarks/flood.py --loops                      # cost of each row loop
 
 ``OMP_NUM_THREADS=1`` keeps landlab's Cython loops (and any BLAS) on one thread; it
 does not limit numba, whose thread count is jumeau's ``SolverSettings.n_threads``:
@@ -42,6 +49,7 @@ landlab is optional: without it the jumeau half still runs.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import subprocess
 import sys
@@ -345,6 +353,97 @@ def section_row_cost(rows: int = 1000, widths: tuple[int, ...] = (8, 32, 128, 51
     print(f"  fit: {intercept:,.0f} ns a visited row + {slope:.1f} ns a cell, per step")
 
 
+def section_loop_cost(cells: int = 500, reps: int = 20) -> None:
+    """Each row loop of a step alone over ``cells`` × ``cells`` wet cells (one thread,
+    fastest of 5 timings of ``reps`` sweeps), against a cell update of the dam break."""
+    import numba
+
+    from jumeau.flood import _kernels as k
+
+    print(f"\n== the row loops of a step, each alone, {cells} × {cells} wet cells, one thread")
+    warm_up()
+    numba.set_num_threads(1)
+    rng = np.random.default_rng(0)
+    ny = nx = cells
+    z = np.zeros((ny, nx))
+    h = 0.5 + rng.random((ny, nx))
+    n = np.full((ny, nx), 0.03, dtype=np.float32)
+    qx = 0.1 * rng.standard_normal((ny, nx + 1))
+    qy = 0.1 * rng.standard_normal((ny + 1, nx))
+    ring = k.RING
+    qx_new, qy_new = np.zeros((ring, nx + 1)), np.zeros((ring, nx))
+    hx = np.ones((ring, nx + 1), dtype=np.float32)
+    hy = np.ones((ring, nx), dtype=np.float32)
+    ratio = np.ones((ring + 2, nx + 2))
+    diag = (np.zeros((ny, nx), dtype=np.float32), np.zeros((ny, nx), dtype=np.float32),
+            np.full((ny, nx), np.nan, dtype=np.float32),
+            np.full((ny, nx), np.nan, dtype=np.float32))
+    none = (np.full((1, nx), 0.0), np.full((1, nx), 0.0), np.full((1, nx), 0.0))
+    settings = SolverSettings()
+    phys = k.Physics(5.0, GRAVITY_MS2, THETA, ALPHA, settings.flow_depth_min_m,
+                     float(settings.froude_max), settings.max_time_step_s,
+                     settings.arrival_depth_m, settings.velocity_min_depth_m)
+    step = k.Step(0.5, 1.0, 0.0, False, False)
+    dt = step.dt
+
+    @numba.njit(error_model="numpy")
+    def x_faces(reps, z, h, n, qx, qx_new, hx, phys):
+        for _ in range(reps):
+            for i in range(ny):
+                k._x_faces(i, i % ring, 2, nx - 2, z, h, n, qx, qx_new, hx, dt, phys)
+
+    @numba.njit(error_model="numpy")
+    def y_faces(reps, z, h, n, qy, qy_new, hy, phys):
+        for _ in range(reps):
+            for i in range(2, ny - 1):
+                k._y_faces(i, i % ring, 0, nx - 1, z, h, n, qy, qy_new, hy, dt, phys)
+
+    @numba.njit(error_model="numpy")
+    def limiter(reps, h, qx_new, qy_new, ratio):
+        for _ in range(reps):
+            for i in range(ny - 1):
+                k._limiter_row(i, i % ring, (i + 1) % ring, 2 + i % ring, 0, nx - 1, h,
+                               qx_new, qy_new, ratio, 0.1)
+
+    @numba.njit(error_model="numpy")
+    def depth(reps, z, h, qx, qy, qx_new, qy_new, hx, hy, ratio, diag, none, step, phys):
+        max_depth, max_speed2, arrival, t_max = diag
+        rain_ms, loss_ms, lost_m = none
+        for _ in range(reps):
+            for i in range(1, ny - 1):
+                k._continuity_cells(i, i % ring, (i + 1) % ring, 1, 2, 3, 0, nx - 1, z, h,
+                                    qx, qy, qx_new, qy_new, hx, hy, ratio, max_depth,
+                                    max_speed2, arrival, t_max, rain_ms, loss_ms, lost_m,
+                                    step, phys)
+
+    loops = {  # the loop, its arguments, the cells it covers in a sweep
+        "x-faces": (x_faces, (z, h, n, qx, qx_new, hx, phys), ny * (nx - 3)),
+        "y-faces": (y_faces, (z, h, n, qy, qy_new, hy, phys), (ny - 3) * nx),
+        "limiter": (limiter, (h, qx_new, qy_new, ratio), (ny - 1) * nx),
+        "depth update and records": (depth, (z, h, qx, qy, qx_new, qy_new, hx, hy, ratio,
+                                             diag, none, step, phys), (ny - 2) * nx),
+    }
+    total = 0.0
+    for name, (loop, args, covered) in loops.items():
+        loop(1, *args)  # compile
+        best = math.inf
+        for _ in range(5):
+            started = time.perf_counter()
+            loop(reps, *args)
+            best = min(best, time.perf_counter() - started)
+        per_cell = best / reps / covered * 1e9
+        total += per_cell
+        print(f"  {name:<26}{per_cell:6.2f} ns a cell")
+    print(f"  {'sum':<26}{total:6.2f} ns a cell")
+    case = DamBreak(cells=cells)
+    run = fastest(3, lambda: run_jumeau(case, 1))
+    per_update = run.wall_s / run.cell_updates * 1e9
+    print(f"  dam break of section 1 ({cells} × {cells}, {case.duration_s:g} s), one "
+          f"thread: {per_update:.2f} ns a cell update; the {per_update - total:.2f} ns more "
+          "are the work per visited row and the cache traffic between the passes")
+    print(f"    ({run.note})")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark sections; returns an exit code."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -366,12 +465,17 @@ def main(argv: list[str] | None = None) -> int:
                         help="only time `jumeau demo` twice (empty, then warm numba cache)")
     parser.add_argument("--row-cost", action="store_true",
                         help="only measure the cost of a step per visited row and per cell")
+    parser.add_argument("--loops", action="store_true",
+                        help="only time each row loop of a step alone")
     args = parser.parse_args(argv)
     if args.demo:
         section_demo_runs()
         return 0
     if args.row_cost:
         section_row_cost()
+        return 0
+    if args.loops:
+        section_loop_cost()
         return 0
     case = DamBreak(cells=args.cells, duration_s=args.duration)
     if not args.demo_only:
