@@ -17,6 +17,7 @@ does not escape values). Layer scripts are written here as plain text instead.
 
 from __future__ import annotations
 
+import copy
 import html as _html
 import math
 from collections.abc import Mapping, Sequence
@@ -173,8 +174,7 @@ class MapBuilder:
         their GeoJSON text), with another title or layout. A compact copy keeps the
         first four indicators. Adding layers to the copy, or hiding them, leaves this
         builder as it is."""
-        other = object.__new__(MapBuilder)
-        other.__dict__.update(self.__dict__)
+        other = copy.copy(self)
         if title is not None:
             other.title = render(title, self.lang)
         if compact is not None:

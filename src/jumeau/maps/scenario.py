@@ -63,8 +63,7 @@ def scenario_map(scenario, run, *, lang: str, tiles: bool = False,
     title = scenario.spec.title or scenario.name
     if scenario.has_variants:
         title = f"{title} — {run.name}"
-    if builder is None:
-        return variant_builder(scenario, run, lang=lang, tiles=tiles, title=title).to_html()
+    builder = builder or variant_builder(scenario, run, lang=lang, tiles=tiles)
     return builder.copy(title=title, compact=False).to_html()
 
 
@@ -140,10 +139,9 @@ def comparison_map(scenario, runs, comparison, *, lang: str, tiles: bool = False
     title = scenario.spec.title or scenario.name
 
     def pane(name: str, pane_title: str) -> MapBuilder:
-        if builders is not None and name in builders:
-            return builders[name].copy(title=pane_title, compact=True)
-        return variant_builder(scenario, runs[name], lang=lang, tiles=tiles,
-                               title=pane_title, compact=True)
+        built = (builders or {}).get(name) or variant_builder(scenario, runs[name],
+                                                              lang=lang, tiles=tiles)
+        return built.copy(title=pane_title, compact=True)
 
     left = pane(comparison.baseline,
                 f"{comparison.baseline} ({_t(REFERENCE, lang)})").to_html()

@@ -222,4 +222,3 @@ def place_drop_off(net: RoadNetwork, segs: Segments, bxy: np.ndarray, max_distan
                options={"time_limit": 30})
     chosen = np.flatnonzero(res.x > 0.5) if res.x is not None else np.arange(len(cand))
     return cand[chosen], int((~covered).sum())
-

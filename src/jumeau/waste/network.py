@@ -280,8 +280,6 @@ def fastest(net: RoadNetwork, origins: np.ndarray, is_open: np.ndarray | None = 
     return t, length
 
 
-
-
 def leg_paths(net: RoadNetwork, segs: Segments, pl: Placement, xy: np.ndarray,
               legs: np.ndarray, *, collect_speed_kmh: float,
               direction: np.ndarray | None = None, is_open: np.ndarray | None = None
