@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from jumeau.io.timings import read_timings, timings_path, write_timings
+from jumeau.io.timings import (
+    REFERENCE,
+    read_timings,
+    reference_key,
+    timings_path,
+    write_reference,
+    write_timings,
+)
 
 
 @pytest.fixture
@@ -49,3 +58,39 @@ def test_path_follows_xdg_cache_home(monkeypatch, tmp_path):
     """The file sits in $XDG_CACHE_HOME/jumeau."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert timings_path() == tmp_path / "jumeau" / "timings.json"
+
+
+def test_reference_stands_in_scaled_to_this_machine(tmp_path, scenarios):
+    """A file not timed here takes its reference duration, times the median ratio of
+    this machine's durations to the reference's; a local duration wins; an edited file
+    has no reference."""
+    a, b = scenarios
+    c = tmp_path / "c.yaml"
+    c.write_text("name: c\n")
+    file = tmp_path / "timings.json"
+    reference = tmp_path / "reference.json"
+    write_timings({a: 10.0}, file)
+    write_reference([a], file, reference)  # the reference machine timed a only
+    assert read_timings([a, b], tmp_path / "none.json", reference) == {a: 10.0}
+    reference.write_text(f'{{"{reference_key(a)}": 5.0, "{reference_key(b)}": 40.0, '
+                         f'"{reference_key(c)}": 8.0}}')
+    # this machine is twice as slow as the reference on a, the only file timed on both
+    assert read_timings([a, b, c], file, reference) == {a: 10.0, b: 80.0, c: 16.0}
+    assert read_timings([a, b], file, None) == {a: 10.0}
+    b.write_text("name: b\nseed: 3\n")
+    assert read_timings([a, b, c], file, reference) == {a: 10.0, c: 16.0}
+
+
+def test_reference_covers_the_demo_as_it_is():
+    """Every scenario ``jumeau demo`` runs has a reference duration for its current
+    content, so that a newcomer's first run starts the longest ones first."""
+    from jumeau.io.demo import scenarios_path
+    from jumeau.scenario.spec import read_scenario
+
+    demo = [f for f in sorted(scenarios_path().glob("*.yaml"))
+            if (s := read_scenario(f)).spec.territory == "demo" and s.risk is None]
+    known = json.loads(REFERENCE.read_text(encoding="utf-8"))
+    stale = [f.name for f in demo if reference_key(f) not in known]
+    assert len(demo) >= 10
+    assert not stale, (f"{stale}: no reference duration for this content; run `jumeau "
+                       "demo`, then `python -m jumeau.io.timings`")
