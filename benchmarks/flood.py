@@ -28,8 +28,10 @@ per visited row (loop set-up, run-time overlap checks, scalar remainders, edge f
 and the cache traffic between the passes.
 
 ``--demo`` times ``jumeau demo`` twice in a row in fresh processes, the first with an
-empty numba cache (a temporary ``NUMBA_CACHE_DIR``), the second with the cache the
-first one filled: the first and second run a newcomer sees.
+empty numba cache (a temporary ``NUMBA_CACHE_DIR``) and no durations of earlier runs (its
+order then comes from the reference durations shipped with jumeau,
+``jumeau/io/reference_timings.json``), the second with the cache and the durations the
+first one left: the first and second run a newcomer sees.
 
 Run::
 

@@ -12,7 +12,7 @@ the durations measured on a reference machine (``reference_timings.json`` beside
 module, keyed by file name and content) stand in for them, scaled to this machine by the
 files timed on both. Without them, the first ``jumeau demo`` ordered its scenarios by
 their number of simulations and started the longest one (``orage-50mm``) eighth of ten:
-148 and 157 s on the 2-core machine of the README, against 135 and 145 s with them. A
+148 and 157 s on the 2-core machine of the README, against 132 to 145 s with them. A
 file with neither falls back to that count.
 Refresh the reference after editing a ready scenario: run ``jumeau demo``, then
 ``python -m jumeau.io.timings``.

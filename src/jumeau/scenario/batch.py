@@ -10,7 +10,8 @@ threads.
 
 - **Longest first.** Groups start in decreasing order of their expected duration: the
   seconds each scenario took last time, when the caller knows them
-  (:mod:`jumeau.io.timings` for ``jumeau demo``), else the number of simulations. A
+  (:mod:`jumeau.io.timings` for ``jumeau demo``: this machine's, else those of a
+  reference machine for the ready scenarios), else the number of simulations. A
   long flood started last would otherwise end alone on one core.
 - **Shared work stays together.** Scenarios that share a simulation (the same
   territory, measures, parameters and seed: :func:`jumeau.scenario.runner.work_keys`)
