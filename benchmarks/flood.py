@@ -40,6 +40,7 @@ Run::
     python benchmarks/flood.py --demo                       # only the two `jumeau demo` runs
     python benchmarks/flood.py --row-cost                   # cost per row and per cell
     python benchmarks/flood.py --loops                      # cost of each row loop
+    python benchmarks/flood.py --lts                        # what local time stepping saves
 
 ``OMP_NUM_THREADS=1`` keeps landlab's Cython loops (and any BLAS) on one thread; it
 does not limit numba, whose thread count is jumeau's ``SolverSettings.n_threads``:
@@ -446,6 +447,94 @@ def section_loop_cost(cells: int = 500, reps: int = 20) -> None:
     print(f"    ({run.note})")
 
 
+#: The demo floods ``--lts`` looks at: the river flood and the two storms.
+LTS_SCENARIOS = ("crue-centennale", "orage-50mm", "projet-place-du-marche")
+
+
+def _row_hull_cells(mask: np.ndarray) -> int:
+    """Cells of the column hull of ``mask`` in each row, summed over the rows."""
+    any_ = mask.any(axis=1)
+    lo = np.argmax(mask, axis=1)
+    hi = mask.shape[1] - 1 - np.argmax(mask[:, ::-1], axis=1)
+    return int(np.where(any_, hi - lo + 1, 0).sum())
+
+
+def lts_levels(depth_m: np.ndarray, *, max_level: int, cell_size_m: float,
+               settings: SolverSettings) -> tuple[np.ndarray, np.ndarray, float]:
+    """Time-step levels a local time stepping scheme could give the cells of one depth
+    grid: level ``m`` steps at ``2**m`` times the global step. Returns the levels, the
+    cells the solver would visit (those whose water can move, one cell around) and the
+    global step (s).
+
+    A cell's own step is the explicit limit ``α dx / sqrt(g h)`` with ``h`` the largest
+    depth of the cell and its four neighbours (a face's flow depth is at most the larger
+    of its two cells' depths); neighbours' levels differ by one at most."""
+    from scipy import ndimage
+
+    from jumeau.flood.solver import courant_number
+
+    cross = np.array([[0, 1, 0], [1, 1, 1], [0, 1, 0]], dtype=bool)
+    g = settings.gravity_ms2
+    alpha = courant_number(settings)
+    h = np.nan_to_num(np.asarray(depth_m, dtype=np.float64))
+    h_near = ndimage.maximum_filter(h, footprint=cross, mode="nearest")
+    visited = ndimage.binary_dilation(h_near > settings.flow_depth_min_m, structure=cross)
+    dt_global = alpha * cell_size_m / math.sqrt(g * max(float(h.max()), 1e-9))
+    dt_cell = alpha * cell_size_m / np.sqrt(g * np.maximum(h_near, 1e-9))
+    level = np.clip(np.floor(np.log2(dt_cell / dt_global)), 0, max_level).astype(np.int64)
+    for _ in range(max_level + 1):
+        level = np.minimum(level, ndimage.minimum_filter(level, footprint=cross,
+                                                         mode="nearest") + 1)
+    return level, visited, dt_global
+
+
+def section_lts(scenarios: tuple[str, ...] = LTS_SCENARIOS, max_level: int = 3) -> None:
+    """What local time stepping could save on the demo's floods, counted on their depth
+    snapshots (each standing for the steps until the next): the cell updates of a scheme
+    whose cells step at ``2**m`` times the global step, ``m`` up to ``max_level``, against
+    those of the global step, counted cell by cell (only the cells whose water can move)
+    or with one column range per row and level (the kernels visit one range per row)."""
+    from jumeau.io.demo import scenarios_path
+    from jumeau.scenario.runner import apply_measures, load_territory, simulate
+    from jumeau.scenario.spec import read_scenario
+
+    settings = SolverSettings()
+    print("\n== local time stepping: cell updates the demo's floods would need, counted on "
+          "their depth snapshots (levels: steps of 2^m × the global step)")
+    base = load_territory("demo")
+    for name in scenarios:
+        spec = read_scenario(scenarios_path() / f"{name}.yaml")
+        territory = apply_measures(base, spec, spec.baseline)
+        sol = simulate(territory, spec, spec.baseline)["flood"].solution
+        dx = float(territory.terrain.resolution_m)
+        grids = [s for s in np.asarray(sol.snapshot_depth_m)
+                 if (np.nan_to_num(s) > settings.flow_depth_min_m).any()]
+        interval_s = float(np.diff(sol.snapshot_times_s[:2])[0])
+        ratios = []
+        estimate = 0.0
+        for top in range(1, max_level + 1):
+            now = now_cells = per_cell = per_range = 0.0
+            for h in grids:
+                level, visited, dt = lts_levels(h, max_level=top, cell_size_m=dx,
+                                                settings=settings)
+                subs = [((k + 1) & -(k + 1)).bit_length() - 1 for k in range(2 ** top)]
+                # per unit of time: 2^top global steps against one pass of the levels
+                now += _row_hull_cells(visited) * 2 ** top / dt
+                now_cells += int(visited.sum()) * 2 ** top / dt
+                per_cell += sum(int((visited & (level <= v)).sum()) for v in subs) / dt
+                per_range += sum(_row_hull_cells(visited & (level <= v)) for v in subs) / dt
+                if top == 1:
+                    estimate += _row_hull_cells(visited) * interval_s / dt
+            ratios.append((top, now_cells / per_cell, now / per_range))
+        print(f"  {name} ({spec.baseline}, {len(grids)} snapshots {interval_s / 60:g} min "
+              f"apart): {sol.cell_updates:.3g} cell updates measured, {estimate:.3g} "
+              "counted from the snapshots")
+        for top, cell, rng in ratios:
+            print(f"    up to {2 ** top:>2}× the global step: {cell:.2f}× fewer cell updates "
+                  f"cell by cell, {rng:.2f}× with a column range per level and row (the "
+                  "kernels' way)")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark sections; returns an exit code."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -469,7 +558,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="only measure the cost of a step per visited row and per cell")
     parser.add_argument("--loops", action="store_true",
                         help="only time each row loop of a step alone")
+    parser.add_argument("--lts", action="store_true",
+                        help="only count what local time stepping could save on the demo's "
+                             "floods")
     args = parser.parse_args(argv)
+    if args.lts:
+        section_lts()
+        return 0
     if args.demo:
         section_demo_runs()
         return 0
