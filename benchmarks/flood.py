@@ -27,6 +27,15 @@ their sum against what the dam break costs per cell update: the difference is th
 per visited row (loop set-up, run-time overlap checks, scalar remainders, edge faces)
 and the cache traffic between the passes.
 
+``--bandwidth`` times a loop that reads and writes the grids of a cell update and
+computes almost nothing, on 500 × 500 cells (in the processor's caches) and 3,000 ×
+3,000 (in main memory), one thread, beside the dam break's cost per cell update: how far
+the solver is from the floor memory traffic sets.
+
+``--lts`` counts what local time stepping (cells stepping at 2, 4 or 8 times the global
+step where their depth allows it) would save on the demo's 100-year flood and two storms,
+on their depth snapshots: the cell updates against those of the global step.
+
 ``--demo`` times ``jumeau demo`` twice in a row in fresh processes, the first with an
 empty numba cache (a temporary ``NUMBA_CACHE_DIR``) and no durations of earlier runs (its
 order then comes from the reference durations shipped with jumeau,
@@ -41,6 +50,7 @@ Run::
     python benchmarks/flood.py --row-cost                   # cost per row and per cell
     python benchmarks/flood.py --loops                      # cost of each row loop
     python benchmarks/flood.py --lts                        # what local time stepping saves
+    python benchmarks/flood.py --bandwidth                  # the memory-traffic floor
 
 ``OMP_NUM_THREADS=1`` keeps landlab's Cython loops (and any BLAS) on one thread; it
 does not limit numba, whose thread count is jumeau's ``SolverSettings.n_threads``:
@@ -54,6 +64,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -319,14 +330,18 @@ def section_demo_runs() -> None:
         env = dict(os.environ, NUMBA_CACHE_DIR=cache, XDG_CACHE_HOME=cache)
         for label in ("first (empty cache)", "second (warm cache)"):
             folder = os.path.join(out, label.split()[0])
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
             done = subprocess.run([command, "demo", "--out", folder], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                   text=True, check=False)
             wall = time.perf_counter() - started
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
             status = "" if done.returncode == 0 else (
                 f" (exit {done.returncode}: {done.stderr.strip().splitlines()[-1:]})")
-            print(f"  {label}: {wall:.1f} s{status}")
+            print(f"  {label}: {wall:.1f} s ({cpu:.0f} s of CPU in all its processes, "
+                  f"{cpu / wall:.2f} cores busy on average){status}")
 
 
 def section_row_cost(rows: int = 1000, widths: tuple[int, ...] = (8, 32, 128, 512)) -> None:
@@ -447,6 +462,68 @@ def section_loop_cost(cells: int = 500, reps: int = 20) -> None:
     print(f"    ({run.note})")
 
 
+#: Bytes of grid a cell update moves at least (a run without rain or losses by cell, as
+#: the dam break): read bed z, depth h, discharges qx and qy (float64), Manning n and the
+#: four diagnostics (float32); write h, qx, qy and the four diagnostics back. The work
+#: rows (a ring of four rows) stay in the first-level caches and are not counted.
+GRID_BYTES_PER_UPDATE = 4 * 8 + 5 * 4 + 3 * 8 + 4 * 4
+
+
+def _traffic_kernel():
+    """A numba loop that moves the grids of a time step and computes almost nothing:
+    every cell reads what a cell update reads and writes what it writes."""
+    from numba import njit
+
+    @njit(cache=False, error_model="numpy")
+    def traffic(reps, z, h, n, qx, qy, d0, d1, d2, d3):
+        ny, nx = h.shape
+        for _ in range(reps):
+            for i in range(ny):
+                for j in range(nx):
+                    s = z[i, j] + n[i, j] + d0[i, j] + d1[i, j] + d2[i, j] + d3[i, j]
+                    h[i, j] = h[i, j] + 1e-30 * s
+                    qx[i, j] = qx[i, j] + 1e-30 * s
+                    qy[i, j] = qy[i, j] + 1e-30 * s
+                    d0[i, j] = d0[i, j] + np.float32(1e-30)
+                    d1[i, j] = d1[i, j] + np.float32(1e-30)
+                    d2[i, j] = d2[i, j] + np.float32(1e-30)
+                    d3[i, j] = d3[i, j] + np.float32(1e-30)
+
+    return traffic
+
+
+def section_bandwidth(sizes: tuple[int, ...] = (500, 3000), repeat: int = 5) -> None:
+    """How fast one core moves a time step's grids, with almost no arithmetic: the
+    floor under the cost of a cell update set by memory traffic, for a grid that fits
+    in the processor's caches (500 × 500, the dam break's) and one that does not."""
+    traffic = _traffic_kernel()
+    print(f"\n== memory traffic of a cell update ({GRID_BYTES_PER_UPDATE} bytes of grids read "
+          "and written), one thread, no arithmetic")
+    for cells in sizes:
+        shape = (cells, cells)
+        arrays = [np.full(shape, 1.0), np.full(shape, 1.0), np.full(shape, 0.03, np.float32),
+                  np.full(shape, 0.5), np.full(shape, 0.5)] + [
+            np.full(shape, 1.0, np.float32) for _ in range(4)]
+        traffic(1, *arrays)  # compile and touch every page
+        reps = max(1, int(2e8 // (cells * cells)))
+        best = math.inf
+        for _ in range(repeat):
+            started = time.perf_counter()
+            traffic(reps, *arrays)
+            best = min(best, (time.perf_counter() - started) / (reps * cells * cells))
+        held = sum(a.nbytes for a in arrays) / 1e6
+        print(f"  {cells:,} × {cells:,} cells ({held:,.0f} MB of grids): "
+              f"{best * 1e9:.2f} ns a cell, {GRID_BYTES_PER_UPDATE / best / 1e9:.1f} GB/s "
+              f"(fastest of {repeat})")
+    case = DamBreak()
+    warm_up()
+    run = fastest(3, lambda: run_jumeau(case, 1))
+    per_update = run.wall_s / run.cell_updates
+    print(f"  the dam break ({case.cells} × {case.cells}), one thread: "
+          f"{per_update * 1e9:.2f} ns a cell update, "
+          f"{GRID_BYTES_PER_UPDATE / per_update / 1e9:.1f} GB/s of grids")
+
+
 #: The demo floods ``--lts`` looks at: the river flood and the two storms.
 LTS_SCENARIOS = ("crue-centennale", "orage-50mm", "projet-place-du-marche")
 
@@ -561,7 +638,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lts", action="store_true",
                         help="only count what local time stepping could save on the demo's "
                              "floods")
+    parser.add_argument("--bandwidth", action="store_true",
+                        help="only measure how fast one core moves a step's grids")
     args = parser.parse_args(argv)
+    if args.bandwidth:
+        section_bandwidth()
+        return 0
     if args.lts:
         section_lts()
         return 0
