@@ -587,22 +587,27 @@ def section_lts(scenarios: tuple[str, ...] = LTS_SCENARIOS, max_level: int = 3) 
         grids = [s for s in np.asarray(sol.snapshot_depth_m)
                  if (np.nan_to_num(s) > settings.flow_depth_min_m).any()]
         interval_s = float(np.diff(sol.snapshot_times_s[:2])[0])
-        ratios = []
+        tops = range(1, max_level + 1)
+        now, now_cells, per_cell, per_range = ({top: 0.0 for top in tops} for _ in range(4))
         estimate = 0.0
-        for top in range(1, max_level + 1):
-            now = now_cells = per_cell = per_range = 0.0
-            for h in grids:
-                level, visited, dt = lts_levels(h, max_level=top, cell_size_m=dx,
-                                                settings=settings)
+        for h in grids:
+            # levels up to max_level; those up to a lower `top` are min(level, top), which
+            # keeps neighbours one level apart
+            level, visited, dt = lts_levels(h, max_level=max_level, cell_size_m=dx,
+                                            settings=settings)
+            hull, cells = _row_hull_cells(visited), int(visited.sum())
+            estimate += hull * interval_s / dt
+            for top in tops:
+                capped = np.minimum(level, top)
                 subs = [((k + 1) & -(k + 1)).bit_length() - 1 for k in range(2 ** top)]
                 # per unit of time: 2^top global steps against one pass of the levels
-                now += _row_hull_cells(visited) * 2 ** top / dt
-                now_cells += int(visited.sum()) * 2 ** top / dt
-                per_cell += sum(int((visited & (level <= v)).sum()) for v in subs) / dt
-                per_range += sum(_row_hull_cells(visited & (level <= v)) for v in subs) / dt
-                if top == 1:
-                    estimate += _row_hull_cells(visited) * interval_s / dt
-            ratios.append((top, now_cells / per_cell, now / per_range))
+                now[top] += hull * 2 ** top / dt
+                now_cells[top] += cells * 2 ** top / dt
+                per_cell[top] += sum(int((visited & (capped <= v)).sum()) for v in subs) / dt
+                per_range[top] += sum(_row_hull_cells(visited & (capped <= v))
+                                      for v in subs) / dt
+        ratios = [(top, now_cells[top] / per_cell[top], now[top] / per_range[top])
+                  for top in tops]
         print(f"  {name} ({spec.baseline}, {len(grids)} snapshots {interval_s / 60:g} min "
               f"apart): {sol.cell_updates:.3g} cell updates measured, {estimate:.3g} "
               "counted from the snapshots")
