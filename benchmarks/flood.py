@@ -32,9 +32,10 @@ computes almost nothing, on 500 × 500 cells (in the processor's caches) and 3,0
 3,000 (in main memory), one thread, beside the dam break's cost per cell update: how far
 the solver is from the floor memory traffic sets.
 
-``--lts`` counts what local time stepping (cells stepping at 2, 4 or 8 times the global
-step where their depth allows it) would save on the demo's 100-year flood and two storms,
-on their depth snapshots: the cell updates against those of the global step.
+``--lts`` runs the demo's 100-year flood and two storms with one step for every cell,
+with local time steps (cells a quarter as deep as the deepest step twice as long, the
+scenarios' default) and with half the global step: the time loops, the cell updates, and
+how far the largest depths of each move from those of the global steps.
 
 ``--demo`` times ``jumeau demo`` twice in a row in fresh processes, the first with an
 empty numba cache (a temporary ``NUMBA_CACHE_DIR``) and no durations of earlier runs (its
@@ -49,7 +50,7 @@ Run::
     python benchmarks/flood.py --demo                       # only the two `jumeau demo` runs
     python benchmarks/flood.py --row-cost                   # cost per row and per cell
     python benchmarks/flood.py --loops                      # cost of each row loop
-    python benchmarks/flood.py --lts                        # what local time stepping saves
+    python benchmarks/flood.py --lts                        # local time steps, demo floods
     python benchmarks/flood.py --bandwidth                  # the memory-traffic floor
 
 ``OMP_NUM_THREADS=1`` keeps landlab's Cython loops (and any BLAS) on one thread; it
@@ -76,7 +77,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from jumeau.flood import SolverSettings, estimate_memory_bytes, solve_flood
-from jumeau.flood.solver import _thread_count
+from jumeau.flood.solver import _thread_count, courant_number
 
 GRAVITY_MS2 = 9.80665  # landlab's value (scipy.constants.g), used by both models
 THETA = 0.8  # landlab's default θ, used by both models
@@ -400,28 +401,28 @@ def section_loop_cost(cells: int = 500, reps: int = 20) -> None:
     settings = SolverSettings()
     phys = k.Physics(5.0, GRAVITY_MS2, THETA, ALPHA, settings.flow_depth_min_m,
                      float(settings.froude_max), settings.max_time_step_s,
-                     settings.arrival_depth_m, settings.velocity_min_depth_m)
-    step = k.Step(0.5, 1.0, 0.0, False, False)
+                     settings.arrival_depth_m, settings.velocity_min_depth_m, False)
+    step = k.Step(0.5, 1.0, 0.0, False, False, 0.5 / 5.0, 0, 0.5)
     dt = step.dt
 
     @numba.njit(error_model="numpy")
     def x_faces(reps, z, h, n, qx, qx_new, hx, phys):
         for _ in range(reps):
             for i in range(ny):
-                k._x_faces(i, i % ring, 2, nx - 2, z, h, n, qx, qx_new, hx, dt, phys)
+                k._x_faces(i, i % ring, 2, nx - 2, z, h, n, qx, qx_new, hx, dt, phys, None)
 
     @numba.njit(error_model="numpy")
     def y_faces(reps, z, h, n, qy, qy_new, hy, phys):
         for _ in range(reps):
             for i in range(2, ny - 1):
-                k._y_faces(i, i % ring, 0, nx - 1, z, h, n, qy, qy_new, hy, dt, phys)
+                k._y_faces(i, i % ring, 0, nx - 1, z, h, n, qy, qy_new, hy, dt, phys, None)
 
     @numba.njit(error_model="numpy")
-    def limiter(reps, h, qx_new, qy_new, ratio):
+    def limiter(reps, h, qx_new, qy_new, ratio, step):
         for _ in range(reps):
             for i in range(ny - 1):
                 k._limiter_row(i, i % ring, (i + 1) % ring, 2 + i % ring, 0, nx - 1, h,
-                               qx_new, qy_new, ratio, 0.1)
+                               qx_new, qy_new, ratio, step.k_flux, None)
 
     @numba.njit(error_model="numpy")
     def depth(reps, z, h, qx, qy, qx_new, qy_new, hx, hy, ratio, diag, none, step, phys):
@@ -432,12 +433,12 @@ def section_loop_cost(cells: int = 500, reps: int = 20) -> None:
                 k._continuity_cells(i, i % ring, (i + 1) % ring, 1, 2, 3, 0, nx - 1, z, h,
                                     qx, qy, qx_new, qy_new, hx, hy, ratio, max_depth,
                                     max_speed2, arrival, t_max, rain_ms, loss_ms, lost_m,
-                                    step, phys)
+                                    step, phys, None)
 
     loops = {  # the loop, its arguments, the cells it covers in a sweep
         "x-faces": (x_faces, (z, h, n, qx, qx_new, hx, phys), ny * (nx - 3)),
         "y-faces": (y_faces, (z, h, n, qy, qy_new, hy, phys), (ny - 3) * nx),
-        "limiter": (limiter, (h, qx_new, qy_new, ratio), (ny - 1) * nx),
+        "limiter": (limiter, (h, qx_new, qy_new, ratio, step), (ny - 1) * nx),
         "depth update and records": (depth, (z, h, qx, qy, qx_new, qy_new, hx, hy, ratio,
                                              diag, none, step, phys), (ny - 2) * nx),
     }
@@ -524,97 +525,61 @@ def section_bandwidth(sizes: tuple[int, ...] = (500, 3000), repeat: int = 5) -> 
           f"{GRID_BYTES_PER_UPDATE / per_update / 1e9:.1f} GB/s of grids")
 
 
-#: The demo floods ``--lts`` looks at: the river flood and the two storms.
+#: The demo floods ``--lts`` runs: the river flood and the two storms.
 LTS_SCENARIOS = ("crue-centennale", "orage-50mm", "projet-place-du-marche")
 
 
-def _row_hull_cells(mask: np.ndarray) -> int:
-    """Cells of the column hull of ``mask`` in each row, summed over the rows."""
-    any_ = mask.any(axis=1)
-    lo = np.argmax(mask, axis=1)
-    hi = mask.shape[1] - 1 - np.argmax(mask[:, ::-1], axis=1)
-    return int(np.where(any_, hi - lo + 1, 0).sum())
+def section_lts(scenarios: tuple[str, ...] = LTS_SCENARIOS) -> None:
+    """Local time steps on the demo's floods (baseline variants, one thread): the time
+    loop with one step for every cell, with local steps (the scenarios' default), and
+    with half the global step, whose differences from the global run are the scheme's
+    own step error, the yardstick for those of the local steps."""
 
-
-def lts_levels(depth_m: np.ndarray, *, max_level: int, cell_size_m: float,
-               settings: SolverSettings) -> tuple[np.ndarray, np.ndarray, float]:
-    """Time-step levels a local time stepping scheme could give the cells of one depth
-    grid: level ``m`` steps at ``2**m`` times the global step. Returns the levels, the
-    cells the solver would visit (those whose water can move, one cell around) and the
-    global step (s).
-
-    A cell's own step is the explicit limit ``α dx / sqrt(g h)`` with ``h`` the largest
-    depth of the cell and its four neighbours (a face's flow depth is at most the larger
-    of its two cells' depths); neighbours' levels differ by one at most."""
-    from scipy import ndimage
-
-    from jumeau.flood.solver import courant_number
-
-    cross = np.array([[0, 1, 0], [1, 1, 1], [0, 1, 0]], dtype=bool)
-    g = settings.gravity_ms2
-    alpha = courant_number(settings)
-    h = np.nan_to_num(np.asarray(depth_m, dtype=np.float64))
-    h_near = ndimage.maximum_filter(h, footprint=cross, mode="nearest")
-    visited = ndimage.binary_dilation(h_near > settings.flow_depth_min_m, structure=cross)
-    dt_global = alpha * cell_size_m / math.sqrt(g * max(float(h.max()), 1e-9))
-    dt_cell = alpha * cell_size_m / np.sqrt(g * np.maximum(h_near, 1e-9))
-    level = np.clip(np.floor(np.log2(dt_cell / dt_global)), 0, max_level).astype(np.int64)
-    for _ in range(max_level + 1):
-        level = np.minimum(level, ndimage.minimum_filter(level, footprint=cross,
-                                                         mode="nearest") + 1)
-    return level, visited, dt_global
-
-
-def section_lts(scenarios: tuple[str, ...] = LTS_SCENARIOS, max_level: int = 3) -> None:
-    """What local time stepping could save on the demo's floods, counted on their depth
-    snapshots (each standing for the steps until the next): the cell updates of a scheme
-    whose cells step at ``2**m`` times the global step, ``m`` up to ``max_level``, against
-    those of the global step, counted cell by cell (only the cells whose water can move)
-    or with one column range per row and level (the kernels visit one range per row)."""
+    import jumeau.flood.simulate as flood_simulate
     from jumeau.io.demo import scenarios_path
     from jumeau.scenario.runner import apply_measures, load_territory, simulate
     from jumeau.scenario.spec import read_scenario
 
-    settings = SolverSettings()
-    print("\n== local time stepping: cell updates the demo's floods would need, counted on "
-          "their depth snapshots (levels: steps of 2^m × the global step)")
+    print("\n== local time steps on the demo's floods (baseline variants, one thread): "
+          "global steps, local steps, global steps of half the length")
     base = load_territory("demo")
+    warm_up()
+    half = 0.5 * courant_number(SolverSettings())
+    plain = flood_simulate.SolverSettings
     for name in scenarios:
         spec = read_scenario(scenarios_path() / f"{name}.yaml")
         territory = apply_measures(base, spec, spec.baseline)
-        sol = simulate(territory, spec, spec.baseline)["flood"].solution
-        dx = float(territory.terrain.resolution_m)
-        grids = [s for s in np.asarray(sol.snapshot_depth_m)
-                 if (np.nan_to_num(s) > settings.flow_depth_min_m).any()]
-        interval_s = float(np.diff(sol.snapshot_times_s[:2])[0])
-        tops = range(1, max_level + 1)
-        now, now_cells, per_cell, per_range = ({top: 0.0 for top in tops} for _ in range(4))
-        estimate = 0.0
-        for h in grids:
-            # levels up to max_level; those up to a lower `top` are min(level, top), which
-            # keeps neighbours one level apart
-            level, visited, dt = lts_levels(h, max_level=max_level, cell_size_m=dx,
-                                            settings=settings)
-            hull, cells = _row_hull_cells(visited), int(visited.sum())
-            estimate += hull * interval_s / dt
-            for top in tops:
-                capped = np.minimum(level, top)
-                subs = [((k + 1) & -(k + 1)).bit_length() - 1 for k in range(2 ** top)]
-                # per unit of time: 2^top global steps against one pass of the levels
-                now[top] += hull * 2 ** top / dt
-                now_cells[top] += cells * 2 ** top / dt
-                per_cell[top] += sum(int((visited & (capped <= v)).sum()) for v in subs) / dt
-                per_range[top] += sum(_row_hull_cells(visited & (capped <= v))
-                                      for v in subs) / dt
-        ratios = [(top, now_cells[top] / per_cell[top], now[top] / per_range[top])
-                  for top in tops]
-        print(f"  {name} ({spec.baseline}, {len(grids)} snapshots {interval_s / 60:g} min "
-              f"apart): {sol.cell_updates:.3g} cell updates measured, {estimate:.3g} "
-              "counted from the snapshots")
-        for top, cell, rng in ratios:
-            print(f"    up to {2 ** top:>2}× the global step: {cell:.2f}× fewer cell updates "
-                  f"cell by cell, {rng:.2f}× with a column range per level and row (the "
-                  "kernels' way)")
+        runs = {}
+        for label, local, courant in (("global", False, None), ("local", True, None),
+                                      ("half", False, half)):
+            simulations = spec.variants[spec.baseline].simulations
+            simulations["flood"] = simulations["flood"].model_copy(
+                update={"local_time_steps": local})
+
+            def settings(courant=courant, **kw):
+                return plain(**{**kw, "n_threads": 1, "courant": courant})
+
+            flood_simulate.SolverSettings = settings
+            try:
+                runs[label] = simulate(territory, spec, spec.baseline)["flood"]
+            finally:
+                flood_simulate.SolverSettings = plain
+        sols = {k: r.solution for k, r in runs.items()}
+        glob, local = sols["global"], sols["local"]
+        wet = glob.max_depth_m > 0.01
+        print(f"  {name}: time loop {glob.kernel_wall_time_s:.1f} s global, "
+              f"{local.kernel_wall_time_s:.1f} s local "
+              f"({glob.kernel_wall_time_s / local.kernel_wall_time_s:.2f}× faster); "
+              f"{glob.n_steps} steps against {local.n_steps} ({local.n_local_steps} local), "
+              f"{glob.cell_updates:.3g} cell updates against {local.cell_updates:.3g} "
+              f"({glob.cell_updates / local.cell_updates:.2f}× fewer)")
+        for label in ("local", "half"):
+            diff = np.abs(sols[label].max_depth_m - glob.max_depth_m)
+            built = runs[label].indicators()["flooded_buildings"]
+            print(f"    {label:>5} vs global: largest depths differ by {diff.max():.3f} m at "
+                  f"most, {np.quantile(diff[wet], 0.99):.3f} m at the 99th percentile "
+                  f"of the wet cells; flooded buildings {built} against "
+                  f"{runs['global'].indicators()['flooded_buildings']}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -641,8 +606,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--loops", action="store_true",
                         help="only time each row loop of a step alone")
     parser.add_argument("--lts", action="store_true",
-                        help="only count what local time stepping could save on the demo's "
-                             "floods")
+                        help="only run the demo's floods with and without local time steps")
     parser.add_argument("--bandwidth", action="store_true",
                         help="only measure how fast one core moves a step's grids")
     args = parser.parse_args(argv)

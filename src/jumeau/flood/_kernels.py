@@ -101,6 +101,38 @@ them out saves 8 % of the cell updates of the demo's 100-year flood, 6 % of its 
 storm. The initial ``W`` takes every cell holding water; the first step sorts them
 out.
 
+Local time steps
+----------------
+The step is set by the deepest cell, ``dt = α dx / sqrt(g h_max)``, yet a cell a quarter
+as deep could take twice that. In a storm, the river (2–3 m) sets the step of a town
+covered by centimetres of water. With ``Physics.local_steps``, a step may be a *local
+step* of ``Δ = 2 δ`` (``δ`` the global step, or less at the end of an interval):
+
+- **Fine cells** are the active cells deeper than ``h_split = (α dx / Δ)² / g`` (a
+  quarter of the deepest when ``Δ = 2 δ``) and the cells of point forcings; one column
+  range per row (:func:`_local_ranges`), as the kernels visit cells. A face is *fine*
+  when one of its cells is (for a y-face, when it lies within the hull of both rows'
+  ranges), *coarse* otherwise: its flow depth is then at most ``h_split``
+  (``max(η) - max(z) <= max(h)``), so ``Δ`` meets its CFL condition.
+- **First sub-step**: the whole active region; a fine face takes ``δ``, a coarse face
+  ``Δ``; the limiter and the depth update weigh each face's discharge by 1 (fine) or 2
+  (coarse: it moves its water for both sub-steps at once); a fine cell's rain and
+  losses are those of ``δ``, a coarse cell's of ``Δ``.
+- **Second sub-step**: only the fine faces are computed again (``δ``), over the cells
+  they touch; coarse faces weigh 0 and keep their discharge; fine cells get their
+  second ``δ`` of rain and losses.
+
+Both cells of a face apply the same limited discharge times the same weight, so water
+is exchanged exactly, as in a global step; the limiter of each sub-step caps what a
+cell gives at what it holds (a coarse cell's coarse faces count for both sub-steps in
+the first), so depths stay non-negative. A local step is taken only when the second
+sub-step updates at most ``LOCAL_SHARE_MAX`` of the cells of the first; the first
+sub-step of a run of cells whose faces all have the same weights is the same loop as a
+global step (the weights are computed per cell in the row loops, :func:`_weights`). A
+global step passes None instead, and numba compiles the loops without the weights. On the demo's storms the cell updates fall by about half;
+the largest depths differ from those of global steps by less than halving the global
+step changes them (``benchmarks/flood.py --lts``).
+
 Determinism
 -----------
 Every pass works row by row, a row only writing its own cells, faces and per-row
@@ -161,21 +193,31 @@ class Physics(NamedTuple):
     """Depth counted as arrived (m)."""
     velocity_depth: float
     """Depth below which no speed is recorded (m)."""
+    local_steps: bool
+    """Whether shallow cells take two fine steps at once (see "Local time steps")."""
 
 
 class Step(NamedTuple):
-    """Scalars of one time step, as the kernels take them."""
+    """Scalars of one time step (or of one sub-step of a local step, for a run of cells
+    whose faces all take the same steps), as the kernels take them."""
 
     dt: float
-    """Length of the step (s)."""
+    """Length of the step of the cells (s): their rain and losses."""
     t_new: float
-    """Time at its end (s)."""
+    """Time at its end (s), recorded as the time of a largest depth or of an arrival."""
     rain_uniform_ms: float
     """Rain rate on every open cell when not ``rain_by_cell`` (m/s)."""
     rain_by_cell: bool
     """Whether the rain rate is read per cell."""
     losses_on: bool
     """Whether some cell loses water (infiltration and drainage)."""
+    k_flux: float
+    """A face discharge times this (and its weight in a local step) is the depth it
+    moves: the step (the fine step in a local step) over the cell size (s/m)."""
+    sub: int
+    """0: a global step; 1 or 2: a sub-step of a local step (see "Local time steps")."""
+    dt_fine: float
+    """The fine step of a local step (s); the step otherwise."""
 
 
 class Forcing(NamedTuple):
@@ -334,51 +376,73 @@ def _f32_up(x):
 
 
 @njit(**_KW)
-def _x_faces(i, s, a, b, z, h, n, qx, qx_new, hx, dt, phys):
+def _x_faces(i, s, a, b, z, h, n, qx, qx_new, hx, dt, phys, local):
     """Interior x-faces ``a..b`` of row ``i`` (work row ``s``), with
-    ``2 <= a <= b <= nx - 2`` (their neighbour faces are interior too)."""
+    ``2 <= a <= b <= nx - 2`` (their neighbour faces are interior too). ``local`` is
+    None in a global step (numba then compiles the loop without what follows), else
+    the faces' steps in a local one (:func:`_local_faces`)."""
     iu = np.uint64(i)
     su = np.uint64(s)
+    if local is not None:
+        fine_lo, fine_hi, dt_fine, dt_coarse, coarse_kept = local
     for j in range(np.uint64(a), np.uint64(b) + _U1):
+        dt_j = dt
+        kept = True
+        if local is not None:
+            fine = (fine_lo <= j) & (j <= fine_hi)
+            dt_j = dt_fine if fine else dt_coarse
+            kept = fine | coarse_kept
         q, hf = _face_discharge(
             z[iu, j - _U1], z[iu, j], h[iu, j - _U1], h[iu, j], n[iu, j - _U1], n[iu, j],
             qx[iu, j], qx[iu, j - _U1], qx[iu, j + _U1], z[iu, j - _U2] < _INF,
-            z[iu, j + _U1] < _INF, dt, phys)
-        qx_new[su, j] = q
-        hx[su, j] = hf
+            z[iu, j + _U1] < _INF, dt_j, phys)
+        qx_new[su, j] = q if kept else 0.0
+        hx[su, j] = hf if kept else np.float32(1.0)
 
 
 @njit(**_KW)
-def _y_faces(i, s, a, b, z, h, n, qy, qy_new, hy, dt, phys):
+def _y_faces(i, s, a, b, z, h, n, qy, qy_new, hy, dt, phys, local):
     """The y-faces ``a..b`` between rows ``i - 1`` and ``i`` (work row ``s``),
     ``2 <= i <= ny - 2`` (their neighbour faces are walls where the cells of rows
-    ``i - 2`` and ``i + 1`` are blocked)."""
+    ``i - 2`` and ``i + 1`` are blocked); ``local`` as for :func:`_x_faces`."""
     iu = np.uint64(i)
     iu1 = np.uint64(i - 1)
     ip = np.uint64(i - 2)
     inx = np.uint64(i + 1)
     su = np.uint64(s)
+    if local is not None:
+        fine_lo, fine_hi, dt_fine, dt_coarse, coarse_kept = local
     for j in range(np.uint64(a), np.uint64(b) + _U1):
+        dt_j = dt
+        kept = True
+        if local is not None:
+            fine = (fine_lo <= j) & (j <= fine_hi)
+            dt_j = dt_fine if fine else dt_coarse
+            kept = fine | coarse_kept
         q, hf = _face_discharge(
             z[iu1, j], z[iu, j], h[iu1, j], h[iu, j], n[iu1, j], n[iu, j], qy[iu, j],
-            qy[iu1, j], qy[inx, j], z[ip, j] < _INF, z[inx, j] < _INF, dt, phys)
-        qy_new[su, j] = q
-        hy[su, j] = hf
+            qy[iu1, j], qy[inx, j], z[ip, j] < _INF, z[inx, j] < _INF, dt_j, phys)
+        qy_new[su, j] = q if kept else 0.0
+        hy[su, j] = hf if kept else np.float32(1.0)
 
 
 @njit(**_KW)
-def _limiter_row(i, s, s_next, r, lo, hi, h, qx_new, qy_new, ratio, k_dt):
+def _limiter_row(i, s, s_next, r, lo, hi, h, qx_new, qy_new, ratio, k_dt, local):
     """Share of its outflows each cell of row ``i`` can afford: 1, or (water held) /
     (water asked), into ratio row ``r``. ``s`` and ``s_next`` are the work rows of
     rows ``i`` and ``i + 1``; ratio rows have a one-column halo of ones: cell ``j`` is
-    column ``j + 1``."""
+    column ``j + 1``. In a local step (``local`` not None, :func:`_local_cells`) each
+    face counts with its weight (:func:`_weights`)."""
     iu = np.uint64(i)
     su = np.uint64(s)
     sn = np.uint64(s_next)
     ru = np.uint64(r)
     for j in range(np.uint64(lo), np.uint64(hi) + _U1):
-        asked = (max(-qx_new[su, j], 0.0) + max(qx_new[su, j + _U1], 0.0)
-                 + max(-qy_new[su, j], 0.0) + max(qy_new[sn, j], 0.0)) * k_dt
+        c_w = c_e = c_n = c_s = 1.0
+        if local is not None:
+            c_w, c_e, c_n, c_s, _ = _weights(j, local)
+        asked = (max(-qx_new[su, j], 0.0) * c_w + max(qx_new[su, j + _U1], 0.0) * c_e
+                 + max(-qy_new[su, j], 0.0) * c_n + max(qy_new[sn, j], 0.0) * c_s) * k_dt
         held = h[iu, j]
         ratio[ru, j + _U1] = held / asked if asked > held else 1.0
 
@@ -394,7 +458,7 @@ def _limited(q, ratio_low, ratio_high):
 @njit(**_KW)
 def _continuity_cells(i, s, s_next, r_prev, r, r_next, lo, hi, z, h, qx, qy, qx_new,
                       qy_new, hx, hy, ratio, max_depth, max_speed2, arrival, t_max,
-                      rain_ms, loss_ms, lost_m, step, phys):
+                      rain_ms, loss_ms, lost_m, step, phys, local):
     """Depth update of cells ``lo..hi`` of row ``i`` (limited fluxes, rain, losses,
     diagnostics); writes the limited discharge of each cell's western and northern
     faces. ``s``, ``s_next`` are the work rows of rows ``i`` and ``i + 1``, ``r_prev``,
@@ -410,9 +474,10 @@ def _continuity_cells(i, s, s_next, r_prev, r, r_next, lo, hi, z, h, qx, qy, qx_
     rc = np.uint64(r)
     rn = np.uint64(r_next)
     dt = step.dt
-    k_dt = dt / phys.dx
-    rain_uniform = step.rain_uniform_ms * dt
+    k_dt = step.k_flux
+    rain_rate = step.rain_uniform_ms
     t_new = np.float32(step.t_new)
+    t_fine = np.float32(step.t_new - step.dt_fine) if step.sub == 1 else t_new
     arrival_depth = phys.arrival_depth
     velocity_depth = phys.velocity_depth
     h_min = phys.h_min
@@ -426,32 +491,41 @@ def _continuity_cells(i, s, s_next, r_prev, r, r_next, lo, hi, z, h, qx, qy, qx_
     top = np.int64(0)
     for j in range(np.uint64(lo), np.uint64(hi) + _U1):
         jr = j + _U1
+        c_w = c_e = c_n = c_s = 1.0
+        dt_c = dt
+        t_c = t_new
+        if local is not None:
+            c_w, c_e, c_n, c_s, fine = _weights(j, local)
+            # the cell's own step: its rain, losses and the time recorded
+            dt_c = step.dt_fine if fine else step.dt_fine * local[6]
+            t_c = t_fine if fine else t_new
         r_c = ratio[rc, jr]
         fw = _limited(qx_new[su, j], ratio[rc, j], r_c)
         fe = _limited(qx_new[su, j + _U1], r_c, ratio[rc, jr + _U1])
         fn = _limited(qy_new[su, j], ratio[rp, jr], r_c)
         fs = _limited(qy_new[sn, j], r_c, ratio[rn, jr])
-        hn = h[iu, j] + ((fw - fe) + (fn - fs)) * k_dt
+        hn = h[iu, j] + ((fw * c_w - fe * c_e) + (fn * c_n - fs * c_s)) * k_dt
         if step.rain_by_cell:
-            hn += rain_ms[ir, j] * dt  # zero on blocked cells
+            hn += rain_ms[ir, j] * dt_c  # zero on blocked cells
         else:
-            hn += rain_uniform if z[iu, j] < _INF else 0.0
+            hn += rain_rate * dt_c if z[iu, j] < _INF else 0.0
         # only round-off can go below zero: the limiter caps outflows at the water held
         hn = max(hn, 0.0)
         if step.losses_on:
-            loss = min(hn, np.float64(loss_ms[il, j]) * dt)
+            loss = min(hn, np.float64(loss_ms[il, j]) * dt_c)
             hn -= loss
             lost_m[il, j] += loss
         h[iu, j] = hn
-        qx[iu, j] = fw
-        qy[iu, j] = fn
+        # a face the sub-step leaves alone (weight 0) keeps its discharge
+        qx[iu, j] = fw if c_w != 0.0 else qx[iu, j]
+        qy[iu, j] = fn if c_n != 0.0 else qy[iu, j]
 
         hn32 = _f32_up(hn)
         deeper = hn32 > max_depth[iu, j]
         max_depth[iu, j] = max(max_depth[iu, j], hn32)
-        t_max[iu, j] = t_new if deeper else t_max[iu, j]
+        t_max[iu, j] = t_c if deeper else t_max[iu, j]
         arrived = (hn > arrival_depth) & np.isnan(arrival[iu, j])
-        arrival[iu, j] = t_new if arrived else arrival[iu, j]
+        arrival[iu, j] = t_c if arrived else arrival[iu, j]
         # squared speed from the mean of the face velocities (discharge over face flow
         # depth, which the Froude cap bounds): u = (fw / hw + fe / he) / 2 with one
         # division, and the same for v; in float32, half the cost of float64, and it
@@ -478,6 +552,66 @@ def _continuity_cells(i, s, s_next, r_prev, r, r_next, lo, hi, z, h, qx, qy, qx_
 # --------------------------------------------------------------------------- sweep
 
 
+#: Bounds of an empty range of columns, unsigned, for the comparisons of the row loops.
+_EMPTY_LO = np.uint64(1) << np.uint64(62)
+_EMPTY_HI = np.uint64(0)
+
+
+@njit(**_KW)
+def _bounds(lo, hi):
+    """``lo..hi`` as unsigned bounds (an empty range as one no column is in)."""
+    if lo > hi:
+        return _EMPTY_LO, _EMPTY_HI
+    return np.uint64(lo), np.uint64(hi)
+
+
+@njit(**_KW)
+def _coarse_weight(sub):
+    """Weight of a coarse face in a sub-step of a local step: 2 in the first (it moves
+    water for both sub-steps), 0 in the second (left alone)."""
+    return 2.0 if sub == 1 else 0.0
+
+
+@njit(**_KW)
+def _local_faces(lo, hi, step):
+    """What :func:`_x_faces` and :func:`_y_faces` need in a local step: the fine faces
+    ``lo..hi``, the fine and coarse steps, and whether coarse faces are computed (first
+    sub-step) or set to zero in the work rows (second)."""
+    a, b = _bounds(lo, hi)
+    return a, b, step.dt_fine, step.dt, step.sub == 1
+
+
+@njit(**_KW)
+def _local_cells(i, f_lo, f_hi, g_lo, g_hi, step):
+    """What :func:`_limiter_row` and :func:`_continuity_cells` need in a local step for
+    row ``i`` (see :func:`_weights`)."""
+    x_lo, x_hi = _bounds(f_lo[i], f_hi[i] + 1 if f_lo[i] <= f_hi[i] else -1)
+    n_lo, n_hi = _bounds(g_lo[i], g_hi[i])
+    s_lo, s_hi = _bounds(g_lo[i + 1], g_hi[i + 1])
+    c_lo, c_hi = _bounds(f_lo[i], f_hi[i])
+    return x_lo, x_hi, n_lo, n_hi, s_lo, s_hi, _coarse_weight(step.sub), c_lo, c_hi
+
+
+@njit(**_KW)
+def _has_fine_face(i, f_lo, f_hi, g_lo, g_hi):
+    """Whether a face of a cell of row ``i`` is fine in a local step."""
+    return f_lo[i] <= f_hi[i] or g_lo[i] <= g_hi[i] or g_lo[i + 1] <= g_hi[i + 1]
+
+
+@njit(**_KW_INLINE)
+def _weights(j, local):
+    """Weights of the western, eastern, northern and southern faces of cell ``j`` in a
+    sub-step of a local step (1 for a fine face, :func:`_coarse_weight` for a coarse
+    one), and whether the cell is fine."""
+    x_lo, x_hi, n_lo, n_hi, s_lo, s_hi, coarse, c_lo, c_hi = local
+    j1 = j + _U1
+    c_w = 1.0 if (x_lo <= j) & (j <= x_hi) else coarse
+    c_e = 1.0 if (x_lo <= j1) & (j1 <= x_hi) else coarse
+    c_n = 1.0 if (n_lo <= j) & (j <= n_hi) else coarse
+    c_s = 1.0 if (s_lo <= j) & (j <= s_hi) else coarse
+    return c_w, c_e, c_n, c_s, (c_lo <= j) & (j <= c_hi)
+
+
 @njit(**_KW)
 def _sweep(ranges, k0, k1, passes, slots, grid, state, work, diag, sources, per_row, edges,
            step, phys):
@@ -495,16 +629,25 @@ def _sweep(ranges, k0, k1, passes, slots, grid, state, work, diag, sources, per_
     read; it also writes back the limited discharge of the faces the row owns, and the
     per-row results: outflow volume, largest depth, wet range.
 
-    ``ranges`` is ``(rows, r_lo, r_hi)``; ``slots`` ``(face_slot, ratio_slot)``: the
-    work row of the faces of row ``i`` is ``face_slot[i]`` (``0 <= i <= ny``), that of
-    its ratios ``ratio_slot[i + 1]`` (``-1 <= i <= ny``); ``grid`` is ``(z, n)``,
+    ``ranges`` is ``(rows, r_lo, r_hi, f_lo, f_hi, g_lo, g_hi)``: the rows to visit, the
+    cells of each, and for a sub-step of a local step (``step.sub`` 1 or 2), the fine
+    cells of each row and the fine y-faces north of each row (``g`` has ``ny + 1``
+    entries, the last for the southern edge); ``slots`` ``(face_slot, ratio_slot)``:
+    the work row of the faces of row ``i`` is ``face_slot[i]`` (``0 <= i <= ny``), that
+    of its ratios ``ratio_slot[i + 1]`` (``-1 <= i <= ny``); ``grid`` is ``(z, n)``,
     ``state`` ``(h, qx, qy)``, ``work`` ``(qx_new, qy_new, hx, hy, ratio)``, ``diag``
     ``(max_depth, max_speed2, arrival, t_max)``, ``sources`` ``(rain_ms, loss_ms,
     lost_m)``, ``per_row`` ``(row_out, row_top, new_lo, new_hi)``.
+
+    In a local step, a fine face takes the fine step, a coarse one twice that
+    (``step.dt``), computed in the first sub-step only; the second sub-step recomputes
+    the fine faces and sets the others to zero in the work rows. The limiter and the
+    continuity weigh each face (:func:`_weights`). A global step passes None for what
+    is local, and numba compiles the row loops without it.
     """
     if k1 <= k0:
         return
-    rows, r_lo, r_hi = ranges
+    rows, r_lo, r_hi, f_lo, f_hi, g_lo, g_hi = ranges
     f_first, f_last, l_first, l_last, c_first, c_last = passes
     face_slot, ratio_slot = slots
     z, n = grid
@@ -514,9 +657,17 @@ def _sweep(ranges, k0, k1, passes, slots, grid, state, work, diag, sources, per_
     rain_ms, loss_ms, lost_m = sources
     row_out, row_top, new_lo, new_hi = per_row
     ny, nx = h.shape
-    dt = step.dt
     dx = phys.dx
-    k_dt = dt / dx
+    sub = step.sub
+    local = sub != 0
+    dt_fine = step.dt_fine  # the step of a fine face (of every face in a global step)
+    dt_coarse = step.dt
+    # a row of the first sub-step with no fine face is a global step of dt_coarse: the
+    # same bits (weights of 2 on the fine step's scale are a factor of 2 on the coarse
+    # one's, exact), without the weights
+    coarse_step = Step(dt_coarse, step.t_new, step.rain_uniform_ms, step.rain_by_cell,
+                       step.losses_on, dt_coarse / dx, 0, dt_coarse)
+    one32 = np.float32(1.0)
     first = rows[k0]
     last = rows[k1 - 1]
     k = k0  # next entry of rows for the faces
@@ -528,63 +679,126 @@ def _sweep(ranges, k0, k1, passes, slots, grid, state, work, diag, sources, per_
             lo = r_lo[i]
             hi = r_hi[i]
             s = face_slot[i]
+            # fine x-faces of the row: those of its fine cells (all in a global step)
+            xl = f_lo[i] if local else 0
+            xh = f_hi[i] + 1 if local else nx
+            if xl > xh - 1:  # no fine cell (empty ranges must leave the coarse parts whole)
+                xl, xh = nx + 1, nx
             if f_first <= i <= f_last:
                 if lo <= hi:
                     # x-faces lo..hi + 1; faces 1 and nx - 1 have an edge face as neighbour
                     a = max(lo, 2)
                     b = min(hi + 1, nx - 2)
-                    if a <= b:
-                        _x_faces(i, s, a, b, z, h, n, qx, qx_new, hx, dt, phys)
-                    if lo <= 1 and nx >= 2:
-                        open_next = (z[i, 2] if nx >= 3 else edges[1, _BEYOND, i]) < _INF
-                        qx_new[s, 1], hx[s, 1] = _face_discharge(
-                            z[i, 0], z[i, 1], h[i, 0], h[i, 1], n[i, 0], n[i, 1], qx[i, 1],
-                            qx[i, 0], qx[i, 2], edges[0, _BEYOND, i] < _INF, open_next, dt,
-                            phys)
-                    if hi + 1 >= nx - 1 and nx >= 3:
-                        j = nx - 1
-                        qx_new[s, j], hx[s, j] = _face_discharge(
-                            z[i, j - 1], z[i, j], h[i, j - 1], h[i, j], n[i, j - 1], n[i, j],
-                            qx[i, j], qx[i, j - 1], qx[i, j + 1], z[i, j - 2] < _INF,
-                            edges[1, _BEYOND, i] < _INF, dt, phys)
-                    if lo == 0:
-                        q, hx[s, 0] = _edge_face(edges[0, _INFLOW, i], edges[0, _SLOPE, i],
-                                                 -qx[i, 0], h[i, 0], n[i, 0], dt, phys)
-                        qx_new[s, 0] = -q
-                    if hi == nx - 1:
-                        qx_new[s, nx], hx[s, nx] = _edge_face(
-                            edges[1, _INFLOW, i], edges[1, _SLOPE, i], qx[i, nx],
-                            h[i, nx - 1], n[i, nx - 1], dt, phys)
+                    if a <= b and local and (xl <= xh or sub == 2):
+                        _x_faces(i, s, a, b, z, h, n, qx, qx_new, hx, dt_fine, phys,
+                                 _local_faces(xl, xh, step))
+                    elif a <= b:
+                        _x_faces(i, s, a, b, z, h, n, qx, qx_new, hx,
+                                 dt_coarse if local else dt_fine, phys, None)
+                    # faces 1 and nx - 1 (next to the edges) and the edge faces 0 and nx
+                    for kind in range(4):
+                        if kind == 0:
+                            j = 1
+                            wanted = lo <= 1 and nx >= 2
+                        elif kind == 1:
+                            j = nx - 1
+                            wanted = hi + 1 >= nx - 1 and nx >= 3
+                        elif kind == 2:
+                            j = 0
+                            wanted = lo == 0
+                        else:
+                            j = nx
+                            wanted = hi == nx - 1
+                        if not wanted:
+                            continue
+                        fine = xl <= j <= xh
+                        if sub == 2 and not fine:
+                            qx_new[s, j] = 0.0
+                            hx[s, j] = one32
+                            continue
+                        dt = dt_fine if fine else dt_coarse
+                        if kind == 0:
+                            open_next = (z[i, 2] if nx >= 3 else edges[1, _BEYOND, i]) < _INF
+                            qx_new[s, 1], hx[s, 1] = _face_discharge(
+                                z[i, 0], z[i, 1], h[i, 0], h[i, 1], n[i, 0], n[i, 1],
+                                qx[i, 1], qx[i, 0], qx[i, 2], edges[0, _BEYOND, i] < _INF,
+                                open_next, dt, phys)
+                        elif kind == 1:
+                            qx_new[s, j], hx[s, j] = _face_discharge(
+                                z[i, j - 1], z[i, j], h[i, j - 1], h[i, j], n[i, j - 1],
+                                n[i, j], qx[i, j], qx[i, j - 1], qx[i, j + 1],
+                                z[i, j - 2] < _INF, edges[1, _BEYOND, i] < _INF, dt, phys)
+                        elif kind == 2:
+                            q, hx[s, 0] = _edge_face(edges[0, _INFLOW, i], edges[0, _SLOPE, i],
+                                                     -qx[i, 0], h[i, 0], n[i, 0], dt, phys)
+                            qx_new[s, 0] = -q
+                        else:
+                            qx_new[s, nx], hx[s, nx] = _edge_face(
+                                edges[1, _INFLOW, i], edges[1, _SLOPE, i], qx[i, nx],
+                                h[i, nx - 1], n[i, nx - 1], dt, phys)
+                # fine y-faces north of the row
+                gl = g_lo[i] if local else 0
+                gh = g_hi[i] if local else nx - 1
+                if gl > gh:
+                    gl, gh = nx, nx - 1
                 if i == 0:
                     for j in range(lo, hi + 1):
+                        fine = gl <= j <= gh
+                        if sub == 2 and not fine:
+                            qy_new[s, j] = 0.0
+                            hy[s, j] = one32
+                            continue
                         q, hy[s, j] = _edge_face(edges[2, _INFLOW, j], edges[2, _SLOPE, j],
-                                                 -qy[0, j], h[0, j], n[0, j], dt, phys)
+                                                 -qy[0, j], h[0, j], n[0, j],
+                                                 dt_fine if fine else dt_coarse, phys)
                         qy_new[s, j] = -q
                 else:
                     # y-faces between rows i - 1 and i, over the hull of both rows' ranges
                     a = min(lo, r_lo[i - 1])
                     b = max(hi, r_hi[i - 1])
-                    if a <= b and 2 <= i <= ny - 2:
-                        _y_faces(i, s, a, b, z, h, n, qy, qy_new, hy, dt, phys)
-                    elif a <= b:  # next to the northern or southern edge, whose faces say
+                    if a <= b and 2 <= i <= ny - 2 and local and (gl <= gh or sub == 2):
+                        _y_faces(i, s, a, b, z, h, n, qy, qy_new, hy, dt_fine, phys,
+                                 _local_faces(gl, gh, step))
+                    elif a <= b and 2 <= i <= ny - 2:
+                        _y_faces(i, s, a, b, z, h, n, qy, qy_new, hy,
+                                 dt_coarse if local else dt_fine, phys, None)
+                    else:  # next to the northern or southern edge, whose faces say
                         for j in range(a, b + 1):
+                            fine = gl <= j <= gh
+                            if sub == 2 and not fine:
+                                qy_new[s, j] = 0.0
+                                hy[s, j] = one32
+                                continue
                             zp = z[i - 2, j] if i >= 2 else edges[2, _BEYOND, j]
                             zn = z[i + 1, j] if i <= ny - 2 else edges[3, _BEYOND, j]
                             qy_new[s, j], hy[s, j] = _face_discharge(
                                 z[i - 1, j], z[i, j], h[i - 1, j], h[i, j], n[i - 1, j],
                                 n[i, j], qy[i, j], qy[i - 1, j], qy[i + 1, j], zp < _INF,
-                                zn < _INF, dt, phys)
+                                zn < _INF, dt_fine if fine else dt_coarse, phys)
                 if i == ny - 1:
                     s_edge = face_slot[ny]
+                    el = g_lo[ny] if local else 0
+                    eh = g_hi[ny] if local else nx - 1
                     for j in range(lo, hi + 1):
+                        fine = el <= j <= eh
+                        if sub == 2 and not fine:
+                            qy_new[s_edge, j] = 0.0
+                            hy[s_edge, j] = one32
+                            continue
                         qy_new[s_edge, j], hy[s_edge, j] = _edge_face(
                             edges[3, _INFLOW, j], edges[3, _SLOPE, j], qy[ny, j], h[i, j],
-                            n[i, j], dt, phys)
+                            n[i, j], dt_fine if fine else dt_coarse, phys)
 
         i = m - 1
         if l_first <= i <= l_last and 0 <= i < ny and r_lo[i] <= r_hi[i]:
-            _limiter_row(i, face_slot[i], face_slot[i + 1], ratio_slot[i + 1], r_lo[i],
-                         r_hi[i], h, qx_new, qy_new, ratio, k_dt)
+            if local and (sub == 2 or _has_fine_face(i, f_lo, f_hi, g_lo, g_hi)):
+                _limiter_row(i, face_slot[i], face_slot[i + 1], ratio_slot[i + 1], r_lo[i],
+                             r_hi[i], h, qx_new, qy_new, ratio, step.k_flux,
+                             _local_cells(i, f_lo, f_hi, g_lo, g_hi, step))
+            else:
+                _limiter_row(i, face_slot[i], face_slot[i + 1], ratio_slot[i + 1], r_lo[i],
+                             r_hi[i], h, qx_new, qy_new, ratio,
+                             coarse_step.k_flux if local else step.k_flux, None)
 
         if c < k1 and rows[c] == m - 2:
             c += 1
@@ -601,32 +815,51 @@ def _sweep(ranges, k0, k1, passes, slots, grid, state, work, diag, sources, per_
                 continue
             s = face_slot[i]
             rc = ratio_slot[i + 1]
-            top, wet_lo, wet_end = _continuity_cells(
-                i, s, face_slot[i + 1], ratio_slot[i], rc, ratio_slot[i + 2], lo, hi, z, h,
-                qx, qy, qx_new, qy_new, hx, hy, ratio, max_depth, max_speed2, arrival,
-                t_max, rain_ms, loss_ms, lost_m, step, phys)
-            qx[i, hi + 1] = _limited(qx_new[s, hi + 1], ratio[rc, hi + 1], ratio[rc, hi + 2])
+            if local and (sub == 2 or _has_fine_face(i, f_lo, f_hi, g_lo, g_hi)):
+                top, wet_lo, wet_end = _continuity_cells(
+                    i, s, face_slot[i + 1], ratio_slot[i], rc, ratio_slot[i + 2], lo, hi, z,
+                    h, qx, qy, qx_new, qy_new, hx, hy, ratio, max_depth, max_speed2, arrival,
+                    t_max, rain_ms, loss_ms, lost_m, step, phys,
+                    _local_cells(i, f_lo, f_hi, g_lo, g_hi, step))
+            else:
+                top, wet_lo, wet_end = _continuity_cells(
+                    i, s, face_slot[i + 1], ratio_slot[i], rc, ratio_slot[i + 2], lo, hi, z,
+                    h, qx, qy, qx_new, qy_new, hx, hy, ratio, max_depth, max_speed2, arrival,
+                    t_max, rain_ms, loss_ms, lost_m, coarse_step if local else step, phys, None)
+            # weights of the faces on the edges of the grid (1 in a global step)
+            xl = f_lo[i] if local else 0
+            xh = f_hi[i] + 1 if local else nx
+            coarse = _coarse_weight(sub)
+            w_west = 1.0 if (not local or xl <= 0 <= xh) else coarse
+            w_east = 1.0 if (not local or xl <= nx <= xh) else coarse
+            w_last = 1.0 if (not local or xl <= hi + 1 <= xh) else coarse
+            if w_last != 0.0:
+                qx[i, hi + 1] = _limited(qx_new[s, hi + 1], ratio[rc, hi + 1],
+                                         ratio[rc, hi + 2])
             if i == ny - 1:
                 s_edge = face_slot[ny]
                 r_in = ratio_slot[ny]
                 r_out = ratio_slot[ny + 1]
                 for j in range(lo, hi + 1):
-                    qy[ny, j] = _limited(qy_new[s_edge, j], ratio[r_in, j + 1],
-                                         ratio[r_out, j + 1])
-            # water out through free faces (the limited discharges, now in qx and qy);
-            # the inflow faces are accounted as inflows
+                    if not local or g_lo[ny] <= j <= g_hi[ny] or sub == 1:
+                        qy[ny, j] = _limited(qy_new[s_edge, j], ratio[r_in, j + 1],
+                                             ratio[r_out, j + 1])
+            # water out through free faces (the limited discharges, now in qx and qy),
+            # each with its weight; the inflow faces are accounted as inflows
             out = 0.0
             if lo == 0 and edges[0, _SLOPE, i] > 0.0:
-                out -= qx[i, 0]
+                out -= qx[i, 0] * w_west
             if hi == nx - 1 and edges[1, _SLOPE, i] > 0.0:
-                out += qx[i, nx]
+                out += qx[i, nx] * w_east
             if i == 0:
                 for j in range(lo, hi + 1):
-                    out -= qy[0, j] if edges[2, _SLOPE, j] > 0.0 else 0.0
+                    w = 1.0 if (not local or g_lo[0] <= j <= g_hi[0]) else coarse
+                    out -= qy[0, j] * w if edges[2, _SLOPE, j] > 0.0 else 0.0
             if i == ny - 1:
                 for j in range(lo, hi + 1):
-                    out += qy[ny, j] if edges[3, _SLOPE, j] > 0.0 else 0.0
-            row_out[i] = out * dt * dx
+                    w = 1.0 if (not local or g_lo[ny] <= j <= g_hi[ny]) else coarse
+                    out += qy[ny, j] * w if edges[3, _SLOPE, j] > 0.0 else 0.0
+            row_out[i] = out * (dt_fine if local else step.dt) * dx
             row_top[i] = top
             new_lo[i] = wet_lo
             new_hi[i] = wet_end - 1
@@ -796,6 +1029,79 @@ def _active_ranges(wet, full, u_lo, u_hi, r_lo, r_hi, rows, nx):
     return n_rows, n_cells
 
 
+#: A local step is taken when the cells its second sub-step updates are at most this
+#: share of those of the first: otherwise two global steps cost about as much.
+LOCAL_SHARE_MAX = 0.75
+#: ... and when its step is at least this many global steps.
+LOCAL_STEP_MIN = 1.9
+
+
+@njit(**_KW)
+def _deep_range(h, i, lo, hi, h_split):
+    """First and last columns of ``lo..hi`` in row ``i`` deeper than ``h_split``
+    (``nx, -1`` if none)."""
+    iu = np.uint64(i)
+    none = np.uint64(h.shape[1])
+    first = none
+    end = _U0
+    for j in range(np.uint64(lo), np.uint64(hi) + _U1):
+        deep = h[iu, j] > h_split
+        first = min(first, j if deep else none)
+        end = max(end, j + _U1 if deep else _U0)
+    return np.int64(first), np.int64(end) - 1
+
+
+@njit(**_KW)
+def _local_ranges(h, rows, n_rows, r_lo, r_hi, f_lo, f_hi, h_split, lts):
+    """The fine cells of a local step, per row: those of the active region deeper than
+    ``h_split`` and the cells of point forcings, as one range (``fine_lo, fine_hi``);
+    the fine y-faces north of each row (``g_lo, g_hi``, ``ny + 1`` entries: a face
+    between two rows is fine when a cell of either row is, the hull of both rows'
+    ranges; the last entry is the southern edge), and the cells the second sub-step
+    updates, those touching a fine face (``r2_lo, r2_hi``), with the rows it visits.
+    ``lts`` is ``(fine_lo, fine_hi, g_lo, g_hi, r2_lo, r2_hi, rows2)``. Returns the
+    number of rows the second sub-step visits and the number of cells it updates."""
+    fine_lo, fine_hi, g_lo, g_hi, r2_lo, r2_hi, rows2 = lts
+    ny, nx = h.shape
+    for i in range(ny):
+        fine_lo[i] = nx
+        fine_hi[i] = -1
+    for k in range(n_rows):
+        i = rows[k]
+        if r_lo[i] > r_hi[i]:
+            continue
+        a, b = _deep_range(h, i, r_lo[i], r_hi[i], h_split)
+        fine_lo[i] = min(a, f_lo[i])
+        fine_hi[i] = max(b, f_hi[i])
+    g_lo[0] = fine_lo[0]
+    g_hi[0] = fine_hi[0]
+    for i in range(1, ny):
+        g_lo[i] = min(fine_lo[i - 1], fine_lo[i])
+        g_hi[i] = max(fine_hi[i - 1], fine_hi[i])
+    g_lo[ny] = fine_lo[ny - 1]
+    g_hi[ny] = fine_hi[ny - 1]
+    n_rows2 = 0
+    n_cells2 = 0
+    for i in range(ny):
+        lo = nx
+        hi = -1
+        if fine_lo[i] <= fine_hi[i]:
+            lo = max(fine_lo[i] - 1, 0)
+            hi = min(fine_hi[i] + 1, nx - 1)
+        for e in (i, i + 1):
+            if g_lo[e] <= g_hi[e]:
+                lo = min(lo, g_lo[e])
+                hi = max(hi, g_hi[e])
+        r2_lo[i] = lo
+        r2_hi[i] = hi
+        if lo <= hi:
+            n_cells2 += hi - lo + 1
+        if lo <= hi or (i > 0 and r2_lo[i - 1] <= r2_hi[i - 1]):
+            rows2[n_rows2] = i
+            n_rows2 += 1
+    return n_rows2, n_cells2
+
+
 @njit(**_KW)
 def _record(diag, i, j, hn, t, arrival_depth):
     """Largest depth, its time and the arrival time of a cell whose depth was set (as
@@ -920,8 +1226,10 @@ def advance(t_start, t_end, grid, state, work, slots, diag, sources, wet, work_i
     parallel_face_slot, parallel_ratio_slot, starts)`` (see :func:`_sweep`;
     ``serial_slots`` gives the first two, the others are set here), ``diag``
     ``(max_depth, max_speed2, arrival, t_max)``, ``sources`` ``(rain_ms, loss_ms,
-    lost_m)``, ``wet`` the six wet ranges and ``work_int`` seven integer rows (see the
-    module notes), ``per_row`` ``(row_out, row_top)``.
+    lost_m)``, ``wet`` the six wet ranges and ``work_int`` fourteen integer rows (seven
+    of ``ny`` for the active region, see the module notes, and those of a local step,
+    see :func:`_local_ranges`: ``g_lo`` and ``g_hi`` of ``ny + 1``), ``per_row``
+    ``(row_out, row_top)``.
 
     Forcings are given for this interval only: the imposed level of stage cell ``k``
     (``stage = (cells, level_m, rate_ms)``) at time ``t`` is ``level_m[k] + rate_ms[k]
@@ -945,15 +1253,18 @@ def advance(t_start, t_end, grid, state, work, slots, diag, sources, wet, work_i
     if it is open (free or inflow), +inf if it is a wall.
 
     ``acc`` accumulates volumes in m³: ``[inflow, rain, boundary_in, boundary_out,
-    outflow]``; ``counters`` accumulates ``[steps, cell_updates]``. Steps whose active
-    region has at least ``parallel_min_cells`` cells run on ``n_threads`` threads, the
+    outflow]``; ``counters`` accumulates ``[steps, cell_updates, local_steps]``. Steps
+    whose active region has at least ``parallel_min_cells`` cells run on ``n_threads`` threads, the
     others in one sweep on this thread.
     """
     z = grid[0]
     h = state[0]
     face_slot, ratio_slot, par_face_slot, par_ratio_slot, starts = slots
     w_lo, w_hi, wp_lo, wp_hi, _, _ = wet
-    u_lo, u_hi, r_lo, r_hi, rows, new_lo, new_hi = work_int
+    u_lo, u_hi, r_lo, r_hi, rows, new_lo, new_hi = work_int[:7]
+    fine_lo, fine_hi, g_lo, g_hi, r2_lo, r2_hi, rows2 = work_int[7:]
+    lts = (fine_lo, fine_hi, g_lo, g_hi, r2_lo, r2_hi, rows2)
+    f_lo, f_hi = wet[4], wet[5]
     row_out, row_top = per_row
     per_row = (row_out, row_top, new_lo, new_hi)
     inflow_cells, inflow_edge, inflow_m3s, inflow_rate_m3s2 = inflow
@@ -961,7 +1272,8 @@ def advance(t_start, t_end, grid, state, work, slots, diag, sources, wet, work_i
     ny, nx = h.shape
     area = dx * dx
     raining = forcing.rain_volume_m3s > 0.0
-    ranges = (rows, r_lo, r_hi)
+    ranges = (rows, r_lo, r_hi, fine_lo, fine_hi, g_lo, g_hi)
+    ranges2 = (rows2, r2_lo, r2_hi, fine_lo, fine_hi, g_lo, g_hi)
     serial = (face_slot, ratio_slot)
     parallel = (par_face_slot, par_ratio_slot)
     everything = (np.int64(-1), np.int64(ny + 1), np.int64(-1), np.int64(ny + 1),
@@ -980,21 +1292,49 @@ def advance(t_start, t_end, grid, state, work, slots, diag, sources, wet, work_i
         dt = dt_max
         if h_top > 0.0:
             dt = min(dt_max, alpha * dx / np.sqrt(g * h_top))
-        dt = _inflow_time_step(dt, t, t_start, inflow_cells, inflow_m3s, inflow_rate_m3s2,
-                               area, alpha * dx, g)
+        n_rows, n_cells = _active_ranges(wet, raining, u_lo, u_hi, r_lo, r_hi, rows, nx)
+        # a local step: twice the step where the cells are shallow enough (see "Local
+        # time steps"), when the cells needing the short one are few enough
+        local = False
+        n_rows2 = 0
+        n_cells2 = 0
+        if phys.local_steps and n_cells > 0 and dt < dt_max:
+            big = min(2.0 * dt, dt_max)
+            # inflows enter at each sub-step (through fine faces, or added between the
+            # sub-steps): the fine step is what must meet their condition
+            big = 2.0 * min(0.5 * big, _inflow_time_step(
+                big, t, t_start, inflow_cells, inflow_m3s, inflow_rate_m3s2, area,
+                alpha * dx, g))
+            if t + big >= t_end - 1e-9 * big:
+                big = t_end - t
+            # only when the step doubles (not when an inflow or the end of the interval
+            # cuts it: the fine cells would then take steps shorter than a global one)
+            if big >= LOCAL_STEP_MIN * dt:
+                h_split = (alpha * dx / big) ** 2 / g
+                n_rows2, n_cells2 = _local_ranges(h, rows, n_rows, r_lo, r_hi, f_lo, f_hi,
+                                                  h_split, lts)
+                local = n_cells2 <= LOCAL_SHARE_MAX * n_cells
+                if local:
+                    dt = big
+                else:
+                    n_rows2 = 0
+                    n_cells2 = 0
+        if not local:
+            dt = _inflow_time_step(dt, t, t_start, inflow_cells, inflow_m3s,
+                                   inflow_rate_m3s2, area, alpha * dx, g)
         if t + dt >= t_end - 1e-9 * dt:
             dt = t_end - t
             t_new = t_end
         else:
             t_new = t + dt
+        fine_dt = 0.5 * dt if local else dt
         step = Step(dt, t_new, forcing.rain_uniform_ms, forcing.rain_by_cell,
-                    forcing.losses_on)
+                    forcing.losses_on, fine_dt / dx, 1 if local else 0, fine_dt)
 
         _edge_inflows(t, t_new, dt, t_start, inflow_cells, inflow_edge, inflow_m3s,
                       inflow_rate_m3s2, edges, dx, acc)
         acc[1] += forcing.rain_volume_m3s * dt
 
-        n_rows, n_cells = _active_ranges(wet, raining, u_lo, u_hi, r_lo, r_hi, rows, nx)
         if n_cells >= parallel_min_cells:
             _step_parallel(ranges, n_rows, parallel, grid, state, work, diag, sources,
                            per_row, edges, step, phys, n_threads, starts)
@@ -1016,12 +1356,41 @@ def advance(t_start, t_end, grid, state, work, slots, diag, sources, wet, work_i
                 top = max(top, row_top[i])
                 w_lo[i] = new_lo[i]
                 w_hi[i] = new_hi[i]
+        t_sources = t  # start of the interval the point sources are added for
+        if local:
+            # point sources and imposed levels between the sub-steps, as between two
+            # global steps (their cells are fine)
+            t_sources = t + fine_dt
+            top = max(top, np.float64(max(
+                _volume_inflows(t, t_sources, fine_dt, t_start, h, diag, w_lo, w_hi, inflow,
+                                area, phys.arrival_depth, acc),
+                _impose_levels(t_sources, t_start, z, h, diag, stage, area,
+                               phys.arrival_depth, acc))).view(np.int64))
+            # second sub-step: the fine faces again, and the cells they touch
+            step2 = Step(dt, t_new, forcing.rain_uniform_ms, forcing.rain_by_cell,
+                         forcing.losses_on, fine_dt / dx, 2, fine_dt)
+            if n_cells2 >= parallel_min_cells:
+                _step_parallel(ranges2, n_rows2, parallel, grid, state, work, diag, sources,
+                               per_row, edges, step2, phys, n_threads, starts)
+            elif n_rows2 > 0:
+                _sweep(ranges2, zero, n_rows2, everything, serial, grid, state, work, diag,
+                       sources, per_row, edges, step2, phys)
+            for k in range(n_rows2):
+                i = rows2[k]
+                if r2_lo[i] <= r2_hi[i]:
+                    acc[4] += row_out[i]
+                    top = max(top, row_top[i])
+                    w_lo[i] = min(w_lo[i], new_lo[i])
+                    w_hi[i] = max(w_hi[i], new_hi[i])
         h_top = np.int64(top).view(np.float64)
-        h_top = max(h_top, _volume_inflows(t, t_new, dt, t_start, h, diag, w_lo, w_hi,
-                                           inflow, area, phys.arrival_depth, acc))
+        h_top = max(h_top, _volume_inflows(t_sources, t_new,
+                                           t_new - t_sources if local else dt, t_start, h,
+                                           diag, w_lo, w_hi, inflow, area,
+                                           phys.arrival_depth, acc))
         h_top = max(h_top, _impose_levels(t_new, t_start, z, h, diag, stage, area,
                                           phys.arrival_depth, acc))
         counters[0] += 1
-        counters[1] += n_cells
+        counters[1] += n_cells + n_cells2
+        counters[2] += 1 if local else 0
         t = t_new
     return t

@@ -261,6 +261,9 @@ class FloodParams(_Model):
     manning: dict[str, float] = Field(default_factory=dict)
     snapshot_interval_min: float = Field(15.0, gt=0)
     series_interval_min: float = Field(5.0, gt=0)
+    local_time_steps: bool = Field(True, description="Cells a quarter as deep as the "
+                                   "deepest take steps twice as long (faster storms; "
+                                   "false: one step for every cell, as landlab).")
     observation_points: list[ObservationPoint] = []
     thresholds: Thresholds = Thresholds()
     hazard: HazardRules = HazardRules()

@@ -173,7 +173,8 @@ def simulate(territory: Territory, params: FloodParams, *, seed: int = 0,
     """
     setup = forcings.build(territory, params)
     grid = territory.require_terrain()
-    settings = SolverSettings(arrival_depth_m=params.thresholds.arrival_m)
+    settings = SolverSettings(arrival_depth_m=params.thresholds.arrival_m,
+                              local_time_steps=params.local_time_steps)
     solution = solve_flood(
         setup.bed_m, grid.resolution_m, params.duration_h * 3600.0,
         manning_n=setup.manning_n, blocked=setup.blocked, initial_depth_m=setup.initial_depth_m,

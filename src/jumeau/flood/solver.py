@@ -298,6 +298,9 @@ class SolverSettings:
     parallel_min_cells
         Active cells from which a step runs on several threads (on two cores, two
         threads win from about 3 000 cells).
+    local_time_steps
+        Let the cells shallow enough take twice the step of the deepest ones (see the
+        module notes of :mod:`jumeau.flood._kernels`, "Local time steps").
     """
 
     theta: float = 0.7
@@ -311,6 +314,7 @@ class SolverSettings:
     gravity_ms2: float = 9.81
     n_threads: int | None = None
     parallel_min_cells: int = 4_000
+    local_time_steps: bool = False
 
 
 # --------------------------------------------------------------------------- outputs
@@ -402,14 +406,17 @@ class FloodSolution:
     mass_balance: MassBalance
     """Volumes in and out, storage and the conservation error."""
     n_steps: int
-    """Number of time steps."""
+    """Number of time steps (a local step counts once)."""
     cell_updates: int
-    """Cells updated, summed over the steps (the work done; dry regions cost nothing)."""
+    """Cells updated, summed over the steps and sub-steps (the work done; dry regions
+    cost nothing)."""
     kernel_wall_time_s: float
     """Wall time spent in the compiled time loop (s); the first run of a process also
     pays numba's compilation or cache loading."""
     n_threads: int
     """Most threads the time loop ran on (it decides again before each segment)."""
+    n_local_steps: int = 0
+    """Of the steps, those taken as local steps (``SolverSettings.local_time_steps``)."""
 
     @property
     def cell_updates_per_s(self) -> float:
@@ -636,7 +643,7 @@ class _Run:
     n_threads: int
     acc: NDArray[np.float64] = field(default_factory=lambda: np.zeros(5))
     threads_used: int = 1
-    counters: NDArray[np.int64] = field(default_factory=lambda: np.zeros(2, np.int64))
+    counters: NDArray[np.int64] = field(default_factory=lambda: np.zeros(3, np.int64))
     initial_storage_m3: float = 0.0
     snapshots: NDArray[np.float32] | None = None
     obs_depth: NDArray[np.float64] | None = None
@@ -804,7 +811,8 @@ def _allocate(problem: _Problem) -> _Run:
         alpha=courant_number(settings), h_min=float(settings.flow_depth_min_m),
         froude_max=froude, dt_max=float(settings.max_time_step_s),
         arrival_depth=float(settings.arrival_depth_m),
-        velocity_depth=float(settings.velocity_min_depth_m))
+        velocity_depth=float(settings.velocity_min_depth_m),
+        local_steps=bool(settings.local_time_steps))
     n_obs = len(problem.obs_cells)
     return _Run(
         grid=(problem.z, problem.n),
@@ -812,7 +820,7 @@ def _allocate(problem: _Problem) -> _Run:
         work=work, slots=slots, diag=diag,
         lost_m=None if problem.loss_ms is None else np.full(problem.shape, 0.0),
         wet=(w_lo, w_hi, empty_lo.copy(), empty_hi.copy(), f_lo, f_hi),
-        work_int=tuple(np.zeros(ny, dtype=np.int64) for _ in range(7)),
+        work_int=tuple(np.zeros(ny + (k in (9, 10)), dtype=np.int64) for k in range(14)),
         per_row=(np.zeros(ny), np.zeros(ny, dtype=np.int64)),
         phys=phys, n_threads=n_threads,
         initial_storage_m3=float(h.sum()) * problem.dx**2,
@@ -958,6 +966,7 @@ def _collect(problem: _Problem, run: _Run, kernel_time_s: float) -> FloodSolutio
         observation_times_s=problem.series_times, observation_depth_m=run.obs_depth,
         observation_level_m=run.obs_level, mass_balance=balance,
         n_steps=int(counters[0]), cell_updates=int(counters[1]),
+        n_local_steps=int(counters[2]),
         kernel_wall_time_s=kernel_time_s, n_threads=run.threads_used)
 
 
