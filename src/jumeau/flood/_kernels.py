@@ -125,13 +125,18 @@ step* of ``Δ = 2 δ`` (``δ`` the global step, or less at the end of an interva
 Both cells of a face apply the same limited discharge times the same weight, so water
 is exchanged exactly, as in a global step; the limiter of each sub-step caps what a
 cell gives at what it holds (a coarse cell's coarse faces count for both sub-steps in
-the first), so depths stay non-negative. A local step is taken only when the second
-sub-step updates at most ``LOCAL_SHARE_MAX`` of the cells of the first; the first
-sub-step of a run of cells whose faces all have the same weights is the same loop as a
-global step (the weights are computed per cell in the row loops, :func:`_weights`). A
-global step passes None instead, and numba compiles the loops without the weights. On the demo's storms the cell updates fall by about half;
-the largest depths differ from those of global steps by less than halving the global
-step changes them (``benchmarks/flood.py --lts``).
+the first), so depths stay non-negative. Point sources and imposed levels act between
+the two sub-steps, as between two global steps. A local step is taken only when the
+step doubles (``LOCAL_STEP_MIN``: an inflow or the end of an interval may cut it) and
+the second sub-step updates at most ``LOCAL_SHARE_MAX`` of the cells of the first.
+
+The row loops compute the weights of each cell (:func:`_weights`) only in rows with a
+fine face; a global step passes None for them, and numba compiles the loops without. In
+the first sub-step, a row with no fine face runs the loops of a global step of ``Δ``:
+the same bits as weights of 2 on the scale of ``δ`` (both are exact scalings by 2). On
+the demo's storms the cell updates fall by about half, the time loop by 1.7×; the
+largest depths move less from those of global steps than halving the global step moves
+them (``benchmarks/flood.py --lts``).
 
 Determinism
 -----------
@@ -198,8 +203,8 @@ class Physics(NamedTuple):
 
 
 class Step(NamedTuple):
-    """Scalars of one time step (or of one sub-step of a local step, for a run of cells
-    whose faces all take the same steps), as the kernels take them."""
+    """Scalars of one time step (or sub-step of a local step), as the kernels take
+    them."""
 
     dt: float
     """Length of the step of the cells (s): their rain and losses."""
