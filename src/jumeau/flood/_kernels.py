@@ -199,7 +199,8 @@ class Physics(NamedTuple):
     velocity_depth: float
     """Depth below which no speed is recorded (m)."""
     local_steps: bool
-    """Whether shallow cells take two fine steps at once (see "Local time steps")."""
+    """Whether cells shallow enough take one step where the deepest take two (see
+    "Local time steps")."""
 
 
 class Step(NamedTuple):
