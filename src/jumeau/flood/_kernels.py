@@ -382,6 +382,18 @@ def _f32_up(x):
 
 
 @njit(**_KW)
+def _face_step(j, dt, local):
+    """The step of face ``j`` and whether it is computed (else set to zero in the work
+    rows): ``dt`` and yes in a global step (``local`` None, which numba compiles to
+    just that), else from :func:`_local_faces`."""
+    if local is None:
+        return dt, True
+    fine_lo, fine_hi, dt_fine, dt_coarse, coarse_kept = local
+    fine = (fine_lo <= j) & (j <= fine_hi)
+    return (dt_fine if fine else dt_coarse), fine | coarse_kept
+
+
+@njit(**_KW)
 def _x_faces(i, s, a, b, z, h, n, qx, qx_new, hx, dt, phys, local):
     """Interior x-faces ``a..b`` of row ``i`` (work row ``s``), with
     ``2 <= a <= b <= nx - 2`` (their neighbour faces are interior too). ``local`` is
@@ -389,15 +401,8 @@ def _x_faces(i, s, a, b, z, h, n, qx, qx_new, hx, dt, phys, local):
     the faces' steps in a local one (:func:`_local_faces`)."""
     iu = np.uint64(i)
     su = np.uint64(s)
-    if local is not None:
-        fine_lo, fine_hi, dt_fine, dt_coarse, coarse_kept = local
     for j in range(np.uint64(a), np.uint64(b) + _U1):
-        dt_j = dt
-        kept = True
-        if local is not None:
-            fine = (fine_lo <= j) & (j <= fine_hi)
-            dt_j = dt_fine if fine else dt_coarse
-            kept = fine | coarse_kept
+        dt_j, kept = _face_step(j, dt, local)
         q, hf = _face_discharge(
             z[iu, j - _U1], z[iu, j], h[iu, j - _U1], h[iu, j], n[iu, j - _U1], n[iu, j],
             qx[iu, j], qx[iu, j - _U1], qx[iu, j + _U1], z[iu, j - _U2] < _INF,
@@ -416,15 +421,8 @@ def _y_faces(i, s, a, b, z, h, n, qy, qy_new, hy, dt, phys, local):
     ip = np.uint64(i - 2)
     inx = np.uint64(i + 1)
     su = np.uint64(s)
-    if local is not None:
-        fine_lo, fine_hi, dt_fine, dt_coarse, coarse_kept = local
     for j in range(np.uint64(a), np.uint64(b) + _U1):
-        dt_j = dt
-        kept = True
-        if local is not None:
-            fine = (fine_lo <= j) & (j <= fine_hi)
-            dt_j = dt_fine if fine else dt_coarse
-            kept = fine | coarse_kept
+        dt_j, kept = _face_step(j, dt, local)
         q, hf = _face_discharge(
             z[iu1, j], z[iu, j], h[iu1, j], h[iu, j], n[iu1, j], n[iu, j], qy[iu, j],
             qy[iu1, j], qy[inx, j], z[ip, j] < _INF, z[inx, j] < _INF, dt_j, phys)
@@ -992,6 +990,41 @@ def _step_parallel(ranges, n_rows, slots, grid, state, work, diag, sources, per_
                sources, per_row, edges, step, phys)
 
 
+@njit(**_KW)
+def _run_pass(ranges, n_rows, n_cells, slots, grid, state, work, diag, sources, per_row,
+              edges, step, phys, parallel_min_cells, n_threads, starts):
+    """One step (or sub-step) over the rows of ``ranges``: on ``n_threads`` threads when
+    it updates at least ``parallel_min_cells`` cells, else in one sweep on this thread.
+    ``slots`` is ``(serial, parallel)``, each ``(face_slot, ratio_slot)``."""
+    serial, parallel = slots
+    if n_cells >= parallel_min_cells:
+        _step_parallel(ranges, n_rows, parallel, grid, state, work, diag, sources, per_row,
+                       edges, step, phys, n_threads, starts)
+    elif n_rows > 0:
+        ny = state[0].shape[0]
+        everything = (np.int64(-1), np.int64(ny + 1), np.int64(-1), np.int64(ny + 1),
+                      np.int64(-1), np.int64(ny + 1))
+        _sweep(ranges, np.int64(0), n_rows, everything, serial, grid, state, work, diag,
+               sources, per_row, edges, step, phys)
+
+
+@njit(**_KW)
+def _gather(ranges, n_rows, per_row, w_lo, w_hi, acc, top):
+    """The per-row results of a pass, in row order: the outflow volume into ``acc[4]``,
+    the largest depth (as bits, returned with ``top``), and each visited row's wet range
+    merged into ``w_lo, w_hi``."""
+    rows, r_lo, r_hi = ranges[0], ranges[1], ranges[2]
+    row_out, row_top, new_lo, new_hi = per_row
+    for k in range(n_rows):
+        i = rows[k]
+        if r_lo[i] <= r_hi[i]:
+            acc[4] += row_out[i]
+            top = max(top, row_top[i])
+            w_lo[i] = min(w_lo[i], new_lo[i])
+            w_hi[i] = max(w_hi[i], new_hi[i])
+    return top
+
+
 # --------------------------------------------------------------------------- time loop
 
 
@@ -1260,8 +1293,8 @@ def advance(t_start, t_end, grid, state, work, slots, diag, sources, wet, work_i
 
     ``acc`` accumulates volumes in m³: ``[inflow, rain, boundary_in, boundary_out,
     outflow]``; ``counters`` accumulates ``[steps, cell_updates, local_steps]``. Steps
-    whose active region has at least ``parallel_min_cells`` cells run on ``n_threads`` threads, the
-    others in one sweep on this thread.
+    whose active region has at least ``parallel_min_cells`` cells run on ``n_threads``
+    threads, the others in one sweep on this thread (:func:`_run_pass`).
     """
     z = grid[0]
     h = state[0]
@@ -1280,11 +1313,8 @@ def advance(t_start, t_end, grid, state, work, slots, diag, sources, wet, work_i
     raining = forcing.rain_volume_m3s > 0.0
     ranges = (rows, r_lo, r_hi, fine_lo, fine_hi, g_lo, g_hi)
     ranges2 = (rows2, r2_lo, r2_hi, fine_lo, fine_hi, g_lo, g_hi)
-    serial = (face_slot, ratio_slot)
-    parallel = (par_face_slot, par_ratio_slot)
-    everything = (np.int64(-1), np.int64(ny + 1), np.int64(-1), np.int64(ny + 1),
-                  np.int64(-1), np.int64(ny + 1))
-    zero = np.int64(0)
+    # the work rows of the serial sweep and of the chunked one
+    pass_slots = ((face_slot, ratio_slot), (par_face_slot, par_ratio_slot))
 
     h_top = 0.0
     for i in range(ny):
@@ -1341,27 +1371,15 @@ def advance(t_start, t_end, grid, state, work, slots, diag, sources, wet, work_i
                       inflow_rate_m3s2, edges, dx, acc)
         acc[1] += forcing.rain_volume_m3s * dt
 
-        if n_cells >= parallel_min_cells:
-            _step_parallel(ranges, n_rows, parallel, grid, state, work, diag, sources,
-                           per_row, edges, step, phys, n_threads, starts)
-        elif n_rows > 0:
-            _sweep(ranges, zero, n_rows, everything, serial, grid, state, work, diag,
-                   sources, per_row, edges, step, phys)
-
-        # serial reductions, in row order
+        _run_pass(ranges, n_rows, n_cells, pass_slots, grid, state, work, diag, sources,
+                  per_row, edges, step, phys, parallel_min_cells, n_threads, starts)
+        # serial reductions, in row order (merged into empty ranges: the new ones)
         for i in range(ny):
             wp_lo[i] = w_lo[i]
             wp_hi[i] = w_hi[i]
             w_lo[i] = nx
             w_hi[i] = -1
-        top = np.int64(0)
-        for k in range(n_rows):
-            i = rows[k]
-            if r_lo[i] <= r_hi[i]:
-                acc[4] += row_out[i]
-                top = max(top, row_top[i])
-                w_lo[i] = new_lo[i]
-                w_hi[i] = new_hi[i]
+        top = _gather(ranges, n_rows, per_row, w_lo, w_hi, acc, np.int64(0))
         t_sources = t  # start of the interval the point sources are added for
         if local:
             # point sources and imposed levels between the sub-steps, as between two
@@ -1375,19 +1393,10 @@ def advance(t_start, t_end, grid, state, work, slots, diag, sources, wet, work_i
             # second sub-step: the fine faces again, and the cells they touch
             step2 = Step(dt, t_new, forcing.rain_uniform_ms, forcing.rain_by_cell,
                          forcing.losses_on, fine_dt / dx, 2, fine_dt)
-            if n_cells2 >= parallel_min_cells:
-                _step_parallel(ranges2, n_rows2, parallel, grid, state, work, diag, sources,
-                               per_row, edges, step2, phys, n_threads, starts)
-            elif n_rows2 > 0:
-                _sweep(ranges2, zero, n_rows2, everything, serial, grid, state, work, diag,
-                       sources, per_row, edges, step2, phys)
-            for k in range(n_rows2):
-                i = rows2[k]
-                if r2_lo[i] <= r2_hi[i]:
-                    acc[4] += row_out[i]
-                    top = max(top, row_top[i])
-                    w_lo[i] = min(w_lo[i], new_lo[i])
-                    w_hi[i] = max(w_hi[i], new_hi[i])
+            _run_pass(ranges2, n_rows2, n_cells2, pass_slots, grid, state, work, diag,
+                      sources, per_row, edges, step2, phys, parallel_min_cells, n_threads,
+                      starts)
+            top = _gather(ranges2, n_rows2, per_row, w_lo, w_hi, acc, top)
         h_top = np.int64(top).view(np.float64)
         h_top = max(h_top, _volume_inflows(t_sources, t_new,
                                            t_new - t_sources if local else dt, t_start, h,
