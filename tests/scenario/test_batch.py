@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from jumeau.errors import JumeauError
-from jumeau.scenario.batch import WorkerError, groups, run_files
+from jumeau.scenario.batch import WorkerError, compile_once, groups, run_files
 
 FLOOD = """\
 name: {name}
@@ -67,6 +67,35 @@ def test_longest_groups_start_first(files):
     simulations at the known seconds per simulation."""
     assert groups(files, {files[1]: 100.0, files[0]: 10.0}) == [[1], [0, 2]]
     assert groups(files, {files[0]: 30.0, files[1]: 20.0}) == [[0, 2], [1]]
+
+
+def test_one_worker_compiles_on_a_first_run():
+    """With the flood kernels not compiled yet, the longest flood group starts beside the
+    group that works longest without a flood (its waste-only file first): one worker
+    compiles while the other works, then finds the kernels in the cache."""
+    kinds = [{"waste"}, {"waste", "flood"}, {"flood"}, {"heat"}, {"flood"}]
+    cost = [23.0, 23.0, 34.0, 3.0, 25.0]
+    plan = [[1, 0], [2], [4], [3]]  # longest first, as groups() orders them
+    assert compile_once(plan, kinds, {"flood"}, cost) == [[2], [0, 1], [4], [3]]
+    # warm kernels, nothing without a flood, or no flood at all: the order is kept
+    assert compile_once(plan, kinds, set(), cost) == plan
+    assert compile_once([[2], [4]], kinds, {"flood"}, cost) == [[2], [4]]
+    assert compile_once([[0], [3]], kinds, {"flood"}, cost) == [[0], [3]]
+
+
+def test_flood_kernels_are_known_cold_in_an_empty_cache(tmp_path):
+    """The flood kind tells an empty numba cache (a first run) from a filled one."""
+    code = ("from jumeau.scenario.kinds import get; "
+            "print(get('flood').kernels_cached())")
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "numba"))
+    cold = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, check=True).stdout.split()[-1]
+    assert cold == "False"
+    from jumeau.flood import solve_flood
+    from jumeau.scenario.kinds import get
+
+    solve_flood([[0.0, 0.0], [0.0, 0.0]], 5.0, 1.0)  # compiled or loaded: in the cache now
+    assert get("flood").kernels_cached() is True
 
 
 def indicators(folder: Path) -> dict:

@@ -6,6 +6,7 @@ from jumeau.flood.forcings import build
 from jumeau.flood.impacts import HAZARD_LABELS, HR_LABELS
 from jumeau.flood.params import FloodParams
 from jumeau.flood.simulate import simulate
+from jumeau.flood.solver import kernels_cached
 from jumeau.i18n import Text
 from jumeau.scenario.kinds import Kind, Need, Output
 
@@ -17,6 +18,7 @@ KIND = Kind(
     params=FloodParams,
     simulate=simulate,
     precheck=build,
+    kernels_cached=kernels_cached,
     needs=(Need("terrain", Text("un modèle de terrain (MNT)", "a terrain model (DEM)")),
            Need("buildings", Text("bâtiments", "buildings"))),
     outputs=(

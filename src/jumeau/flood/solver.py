@@ -1005,6 +1005,16 @@ def _thread_limit(requested: int | None) -> int:
     return limit if requested is None else max(1, min(int(requested), limit))
 
 
+def kernels_cached() -> bool:
+    """Whether numba's cache holds the time loop compiled from this source: the first
+    run on a machine compiles it, about 20 s in each process (True where numba's cache
+    cannot be read: nothing is then reordered for it)."""
+    try:
+        return bool(_kernels.advance._cache._cache_file._load_index())
+    except Exception:  # noqa: BLE001 - numba's private cache API; unknown counts as cached
+        return True
+
+
 def _thread_count(requested: int | None) -> int:
     """Threads for the time loop now: as asked, within numba's pool and the allowed
     CPUs; by default the allowed CPUs not already busy with other work."""

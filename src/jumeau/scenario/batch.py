@@ -13,6 +13,11 @@ threads.
   (:mod:`jumeau.io.timings` for ``jumeau demo``: this machine's, else those of a
   reference machine for the ready scenarios), else the number of simulations. A
   long flood started last would otherwise end alone on one core.
+- **One worker compiles.** On a first run, kinds whose kernels are not compiled yet
+  (:attr:`jumeau.scenario.kinds.Kind.kernels_cached`) would compile them in every
+  worker at once; instead the longest group that needs them starts beside the group
+  that can work longest without them (:func:`compile_once`), which then finds them in
+  the cache.
 - **Shared work stays together.** Scenarios that share a simulation (the same
   territory, measures, parameters and seed: :func:`jumeau.scenario.runner.work_keys`)
   go to the same worker, in order, inside :func:`~jumeau.scenario.runner.sharing_results`,
@@ -127,13 +132,20 @@ def groups(files: Sequence[Path], seconds: Mapping[Path, float] | None = None
     members: dict[int, list[int]] = {}
     for i in range(len(files)):
         members.setdefault(root(i), []).append(i)
+    cost = _costs(files, scenarios, seconds)
+    return sorted(members.values(), key=lambda g: (-sum(cost[i] for i in g), g[0]))
+
+
+def _costs(files: Sequence[Path], scenarios: Sequence, seconds: Mapping[Path, float] | None
+           ) -> list[float]:
+    """Expected seconds of each file: known from an earlier run, else its number of
+    simulations times the seconds per simulation of the known ones."""
     size = [sum(len(v.simulations) for v in s.variants.values()) for s in scenarios]
     known = {i: float(seconds[Path(f)]) for i, f in enumerate(files)
              if seconds and Path(f) in seconds}
     per_simulation = (sum(known.values()) / max(sum(size[i] for i in known), 1)) if known \
         else 1.0
-    cost = [known.get(i, size[i] * per_simulation) for i in range(len(files))]
-    return sorted(members.values(), key=lambda g: (-sum(cost[i] for i in g), g[0]))
+    return [known.get(i, size[i] * per_simulation) for i in range(len(files))]
 
 
 def run_files(files: Sequence[Path], root: Path, *, lang: str, tiles: bool = False,
@@ -150,6 +162,15 @@ def run_files(files: Sequence[Path], root: Path, *, lang: str, tiles: bool = Fal
     files = [Path(f) for f in files]
     plan = groups(files, seconds)
     n = Engine(workers=workers).local_workers(len(plan))
+    if n > 1:
+        cold = _cold_kinds()
+        if cold:
+            from jumeau.scenario.spec import read_scenario
+
+            scenarios = [read_scenario(f) for f in files]
+            plan = compile_once(plan, [{k for v in s.variants.values() for k in v.simulations}
+                                       for s in scenarios], cold,
+                                _costs(files, scenarios, seconds))
     say = progress or (lambda _note: None)
     finished = done or (lambda _name: None)
     if n == 1:
@@ -161,6 +182,44 @@ def run_files(files: Sequence[Path], root: Path, *, lang: str, tiles: bool = Fal
                 out[i] = item
         return [out[i] for i in range(len(files))]
     return _in_workers(files, plan, n, root, lang, tiles, say, finished)
+
+
+def compile_once(plan: list[list[int]], kinds: Sequence[set[str]], cold: set[str],
+                 cost: Sequence[float]) -> list[list[int]]:
+    """``plan`` reordered for a first run, when kinds must compile their kernels
+    (``cold``): the group that can work longest without them (those of its files that
+    need none first) starts second, beside the longest group that needs them, so that
+    one worker compiles while the other works and the kernels are in the cache when it
+    needs them (a first ``jumeau demo`` compiled the flood kernels in both workers at
+    once). ``kinds[i]`` are the kinds file ``i`` runs, ``cost[i]`` its expected seconds.
+
+    Examples
+    --------
+    >>> kinds = [{"flood"}, {"flood"}, {"waste", "flood"}, {"waste"}]
+    >>> compile_once([[2, 3], [0], [1]], kinds, {"flood"}, [30, 25, 20, 20])
+    [[0], [3, 2], [1]]
+    >>> compile_once([[2, 3], [0], [1]], kinds, set(), [30, 25, 20, 20])
+    [[2, 3], [0], [1]]
+    """
+    def needs(i: int) -> bool:
+        return bool(kinds[i] & cold)
+
+    ordered = [sorted(g, key=needs) for g in plan]  # stable: files needing none first
+    free = [sum(cost[i] for i in g if not needs(i)) for g in ordered]
+    best = max(range(len(plan)), key=lambda k: (free[k], -k), default=None)
+    first = next((k for k, g in enumerate(plan) if k != best and any(map(needs, g))), None)
+    if best is None or first is None or free[best] == 0.0:
+        return plan
+    return [plan[first], ordered[best],
+            *(g for k, g in enumerate(plan) if k not in (first, best))]
+
+
+def _cold_kinds() -> set[str]:
+    """The installed kinds whose compiled kernels are not in the cache yet."""
+    from jumeau.scenario.kinds import kinds
+
+    return {name for name, kind in kinds().items()
+            if kind.kernels_cached is not None and not kind.kernels_cached()}
 
 
 def _run_group(files, group, root, lang, tiles, send):

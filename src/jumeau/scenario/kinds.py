@@ -177,6 +177,10 @@ class Kind:
     #: territory that needs no simulation (geometry inside the DEM, series values …),
     #: raising :class:`~jumeau.errors.JumeauError`; ``jumeau validate`` runs it.
     precheck: Callable | None = None
+    #: ``kernels_cached()``: whether the kind's compiled kernels are in numba's cache; a
+    #: kind whose first run compiles for many seconds declares it, so that
+    #: :mod:`jumeau.scenario.batch` lets one worker compile while another does other work.
+    kernels_cached: Callable[[], bool] | None = None
 
     def output(self, name: str) -> Output:
         """The declared output ``name``."""
