@@ -517,3 +517,22 @@ def test_numba_cache_goes_to_the_user_folder_when_the_package_is_read_only(monke
     monkeypatch.setattr(_numba_cache, "_writable", lambda folder: False)
     assert _numba_cache.cache_dir_for(tmp_path, environ) == tmp_path / "cache/jumeau/numba"
     assert _numba_cache.cache_dir_for(tmp_path, environ | {"NUMBA_CACHE_DIR": "x"}) is None
+
+
+def test_borrowed_views_share_their_arrays_memory():
+    """The time loop's sweep works on borrowed views of its arrays (no reference count):
+    a view reads and writes the array it comes from, whatever its shape and type."""
+    from jumeau.flood._kernels import _borrowed
+
+    @numba.njit
+    def write_through(a, b):
+        va = _borrowed(a)
+        vb = _borrowed(b)
+        va[1, 2] = 7.0
+        vb[3] = np.float32(2.5)
+        return va.shape[0] * 100 + va.shape[1], a[1, 2] + vb[0]
+
+    a = np.zeros((3, 4))
+    b = np.arange(5, dtype=np.float32)
+    assert write_through(a, b) == (304, 7.0)
+    assert a[1, 2] == 7.0 and b[3] == 2.5

