@@ -97,11 +97,12 @@ class _RemoteTraceback(Exception):
         return self.args[0]
 
 
-def groups(files: Sequence[Path], seconds: Mapping[Path, float] | None = None
-           ) -> list[list[int]]:
+def groups(files: Sequence[Path], seconds: Mapping[Path, float] | None = None,
+           scenarios: Sequence | None = None) -> list[list[int]]:
     """Indices of ``files`` grouped so that scenarios sharing work are together, the
     longest groups first: by the ``seconds`` a file took last time where known, else by
     its number of simulations (times the seconds per simulation of the known ones).
+    ``scenarios`` are the files already read, if the caller has them.
 
     Examples
     --------
@@ -113,7 +114,8 @@ def groups(files: Sequence[Path], seconds: Mapping[Path, float] | None = None
     from jumeau.scenario.runner import work_keys
     from jumeau.scenario.spec import read_scenario
 
-    scenarios = [read_scenario(f) for f in files]
+    if scenarios is None:
+        scenarios = [read_scenario(f) for f in files]
     owner: dict[str, int] = {}
     parent = list(range(len(files)))
 
@@ -159,18 +161,17 @@ def run_files(files: Sequence[Path], root: Path, *, lang: str, tiles: bool = Fal
     process.
     ``seconds`` are the durations of earlier runs, for the order (:func:`groups`).
     """
-    files = [Path(f) for f in files]
-    plan = groups(files, seconds)
-    n = Engine(workers=workers).local_workers(len(plan))
-    if n > 1:
-        cold = _cold_kinds()
-        if cold:
-            from jumeau.scenario.spec import read_scenario
+    from jumeau.scenario.spec import read_scenario
 
-            scenarios = [read_scenario(f) for f in files]
-            plan = compile_once(plan, [{k for v in s.variants.values() for k in v.simulations}
-                                       for s in scenarios], cold,
-                                _costs(files, scenarios, seconds))
+    files = [Path(f) for f in files]
+    scenarios = [read_scenario(f) for f in files]
+    plan = groups(files, seconds, scenarios)
+    n = Engine(workers=workers).local_workers(len(plan))
+    cold = _cold_kinds() if n > 1 else set()
+    if cold:
+        plan = compile_once(plan, [{k for v in s.variants.values() for k in v.simulations}
+                                   for s in scenarios], cold,
+                            _costs(files, scenarios, seconds))
     say = progress or (lambda _note: None)
     finished = done or (lambda _name: None)
     if n == 1:
