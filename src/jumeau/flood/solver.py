@@ -46,7 +46,12 @@ Choices worth knowing
 - Imposed water levels are linear between their points and held constant before the
   first and after the last; at the start and after every step the depth of their
   cells is set to ``max(0, level - bed)`` and the water added or removed is accounted
-  as boundary exchange (both ways: ``boundary_in_m3`` and ``boundary_out_m3``).
+  as boundary exchange (both ways: ``boundary_in_m3`` and ``boundary_out_m3``). A
+  face next to such a cell leaves the face across the cell out of its θ-mean, as it
+  leaves out a wall: water leaving a level on both sides (a line inside the grid)
+  would otherwise have each face's discharge averaged with the opposite one, a head
+  loss at the line that does not shrink with the cells (see "Imposed levels" in
+  :mod:`jumeau.flood._kernels`).
 - Hyetographs are piecewise constant: ``rate_mm_h[k]`` falls between ``times_s[k]`` and
   ``times_s[k + 1]``, nothing outside. Infiltration and the storm-water network remove
   up to their capacities from the water on a cell, every step: the kernel takes their
@@ -815,7 +820,7 @@ def _allocate(problem: _Problem) -> _Run:
         local_steps=bool(settings.local_time_steps))
     n_obs = len(problem.obs_cells)
     return _Run(
-        grid=(problem.z, problem.n),
+        grid=(problem.z, problem.n, *_kernels.cut_faces(problem.stage_cells, ny, nx)),
         state=(h, np.full((ny, nx + 1), 0.0), np.full((ny + 1, nx), 0.0)),
         work=work, slots=slots, diag=diag,
         lost_m=None if problem.loss_ms is None else np.full(problem.shape, 0.0),
