@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numba
 import numpy as np
 import pytest
@@ -358,10 +360,11 @@ def _arrays(value) -> list[np.ndarray]:
 
 @pytest.mark.parametrize("sources", ["none", "rain", "rain and losses"])
 def test_time_loop_arrays_never_share_memory(monkeypatch, sources):
-    """No two arrays the compiled time loop receives overlap. The loops' vector code
-    checks at run time that the arrays they write do not overlap those they read, and
-    runs the scalar path when they do: one placeholder shared by the rain and the water
-    lost once made every cell cost 14 ns instead of 8, with the same results."""
+    """No two arrays the compiled time loop receives overlap. The row loops are compiled
+    with numba's ``noalias`` flag: LLVM takes it that the arrays they write do not
+    overlap those they read, so overlapping ones would give wrong results. (Before the
+    flag, the vector code checked at run time and took the scalar path: one placeholder
+    shared by the rain and the water lost once made every cell cost 14 ns instead of 8.)"""
     from jumeau.flood import solver
 
     seen = []
@@ -518,6 +521,34 @@ def test_numba_cache_goes_to_the_user_folder_when_the_package_is_read_only(monke
     assert _numba_cache.cache_dir_for(tmp_path, environ) == tmp_path / "cache/jumeau/numba"
     assert _numba_cache.cache_dir_for(tmp_path, environ | {"NUMBA_CACHE_DIR": "x"}) is None
 
+
+
+def test_row_loops_tell_llvm_their_arrays_do_not_overlap():
+    """The row loops' options (``_KW_ROW``) make numba mark every pointer argument
+    ``noalias``, which spares the vector loops their run-time overlap checks (on rows of
+    8 cells, 305–316 ns a row and step against 471–475 ns); without them, it does not."""
+    from jumeau.flood import _kernels
+
+    def add_one(a, b):
+        for j in range(a.size):
+            b[j] = a[j] + 1.0
+
+    assert _kernels.NOALIAS
+    options = {k: v for k, v in _kernels._KW_ROW.items() if k != "cache"}
+    plain = {k: v for k, v in _kernels._KW.items() if k != "cache"}
+    x = np.arange(4.0)
+    ir = {}
+    for name, kw in (("row", options), ("plain", plain)):
+        f = numba.njit(**kw)(add_one)
+        f(x, np.empty(4))
+        text = next(iter(f.inspect_llvm().values()))
+        header = next(line for line in text.splitlines()
+                      if line.startswith("define") and "add_one" in line)
+        ir[name] = header
+    # an array comes as (meminfo, parent, nitems, itemsize, data, shape, strides)
+    data_noalias = re.compile(r"(ptr|double\*) noalias[^,]*%arg\.[ab]\.4\b")
+    assert len(data_noalias.findall(ir["row"])) == 2
+    assert not data_noalias.findall(ir["plain"])
 
 def test_borrowed_views_share_their_arrays_memory():
     """The time loop's sweep works on borrowed views of its arrays (no reference count):
