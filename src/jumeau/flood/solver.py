@@ -86,7 +86,7 @@ The local inertial equations leave out advection, which is small in the slow flo
 floodplains and streets but not in fast flow down steep slopes (Froude number above 1,
 supercritical). There the Froude limiter holds each face at critical flow, and a wave
 running down a slope piles up behind its front: with a level raised suddenly 1 m above
-the bed at the top of a dry 2 % slope (5 m cells), the front was 1.64 m deep 350 m
+the bed at the top of a dry 2 % slope (5 m cells), the front was 1.64 m deep 320 m
 down, and 2.74 m in the last cells before a free edge, whose discharge, in momentum
 form (as LISFLOOD-FP's free boundary), takes some seconds to catch up; the flow then
 settled at 1.0 m everywhere. Without the limiter the front reached 2.65 m and 4.97 m.
