@@ -319,6 +319,10 @@ def _busy_case() -> dict:
                            Hyetograph([0, 1200], [10.0])],
                           zone_index=(np.arange(nx)[None, :] // 30).repeat(ny, axis=0)),
         bed_changes=[BedChange(400.0, rows=[5, 6], cols=[20, 20], bed_m=8.0)],
+        # a stage across the valley, inside the grid: it feeds water both ways, and its
+        # faces are computed again (``_cut_faces``), on every thread's rows
+        imposed_levels=[ImposedLevel(rows=np.arange(ny), cols=np.full(ny, 45),
+                                     times_s=[0, 1200], level_m=[9.5, 9.9], name="stage")],
         observation_rows=[12, 3], observation_cols=[40, 50])
     return inputs
 
