@@ -28,8 +28,7 @@ def validate(
         scenario = read_scenario(resolve_scenario(path))
         with console.status(Text("Vérification de {f}", "Checking {f}").format(f=path)) as up:
             check(scenario, progress=lambda m: up(str(m)))
-        kinds = ", ".join(dict.fromkeys(k for v in scenario.variants.values()
-                                        for k in v.simulations))
+        kinds = ", ".join(scenario.kinds)
         text = Text("{f} : valide (« {n} », simulations : {k})",
                     "{f}: valid ('{n}', simulations: {k})").format(f=path, n=scenario.name,
                                                                     k=kinds)

@@ -691,6 +691,35 @@ def _weights(j, local):
     return c_w, c_e, c_n, c_s, (c_lo <= j) & (j <= c_hi)
 
 
+@njit(**_KW_INLINE)
+def _x_face_at(i, j, cut, z, h, n, qx, edges, dt, phys):
+    """Discharge and flow depth of x-face ``j`` of row ``i`` (``1 <= j <= nx - 1``), one
+    face at a time: those next to the edges, whose neighbour face lies beyond the grid
+    (``edges``), and those next to an imposed-level cell (``cut``, see
+    :func:`cut_faces`; 0 for none), whose neighbour face across that cell is left out of
+    the θ-mean and counts as zero, as a wall's does."""
+    nx = h.shape[1]
+    zp = z[i, j - 2] if j >= 2 else edges[0, _BEYOND, i]
+    zn = z[i, j + 1] if j <= nx - 2 else edges[1, _BEYOND, i]
+    return _face_discharge(
+        z[i, j - 1], z[i, j], h[i, j - 1], h[i, j], n[i, j - 1], n[i, j], qx[i, j],
+        0.0 if cut & 1 else qx[i, j - 1], 0.0 if cut & 2 else qx[i, j + 1],
+        (zp < _INF) and (cut & 1) == 0, (zn < _INF) and (cut & 2) == 0, dt, phys)
+
+
+@njit(**_KW_INLINE)
+def _y_face_at(i, j, cut, z, h, n, qy, edges, dt, phys):
+    """Discharge and flow depth of the y-face between rows ``i - 1`` and ``i`` at column
+    ``j`` (``1 <= i <= ny - 1``), one face at a time, as :func:`_x_face_at`."""
+    ny = h.shape[0]
+    zp = z[i - 2, j] if i >= 2 else edges[2, _BEYOND, j]
+    zn = z[i + 1, j] if i <= ny - 2 else edges[3, _BEYOND, j]
+    return _face_discharge(
+        z[i - 1, j], z[i, j], h[i - 1, j], h[i, j], n[i - 1, j], n[i, j], qy[i, j],
+        0.0 if cut & 1 else qy[i - 1, j], 0.0 if cut & 2 else qy[i + 1, j],
+        (zp < _INF) and (cut & 1) == 0, (zn < _INF) and (cut & 2) == 0, dt, phys)
+
+
 @njit(**_KW)
 def _cut_faces(i, s, lo, hi, xl, xh, gl, gh, sub, z, h, n, qx, qy, qx_new, qy_new, hx, hy,
                r_lo, r_hi, grid, edges, dt_fine, dt_coarse, phys):
@@ -703,23 +732,17 @@ def _cut_faces(i, s, lo, hi, xl, xh, gl, gh, sub, z, h, n, qx, qy, qx_new, qy_ne
     is. Called after the row's faces, in the same state, with the same steps: ``xl..xh``
     and ``gl..gh`` are the fine x- and y-faces of the row."""
     x_ptr, x_code, y_ptr, y_code = grid[2], grid[3], grid[4], grid[5]
-    ny, nx = h.shape
-    for k in range(x_ptr[i], x_ptr[i + 1]):
+    for k in range(x_ptr[i], x_ptr[i + 1]):  # interior faces only, by construction
         j = x_code[k] >> 2
         cut = x_code[k] & 3
-        if lo > hi or not (lo <= j <= hi + 1) or not (1 <= j <= nx - 1):
+        if lo > hi or not lo <= j <= hi + 1:
             continue
         fine = xl <= j <= xh
         if sub == 2 and not fine:
             continue  # left at zero by the row's loop
-        zp = z[i, j - 2] if j >= 2 else edges[0, _BEYOND, i]
-        zn = z[i, j + 1] if j <= nx - 2 else edges[1, _BEYOND, i]
-        qx_new[s, j], hx[s, j] = _face_discharge(
-            z[i, j - 1], z[i, j], h[i, j - 1], h[i, j], n[i, j - 1], n[i, j], qx[i, j],
-            0.0 if cut & 1 else qx[i, j - 1], 0.0 if cut & 2 else qx[i, j + 1],
-            (zp < _INF) and (cut & 1) == 0,
-            (zn < _INF) and (cut & 2) == 0, dt_fine if fine else dt_coarse, phys)
-    if i < 1 or i > ny - 1:
+        qx_new[s, j], hx[s, j] = _x_face_at(i, j, cut, z, h, n, qx, edges,
+                                            dt_fine if fine else dt_coarse, phys)
+    if y_ptr[i + 1] == y_ptr[i]:  # none (always so in row 0, whose faces are edges)
         return
     a = min(lo, r_lo[i - 1])  # the y-faces computed: over the hull of both rows
     b = max(hi, r_hi[i - 1])
@@ -731,13 +754,8 @@ def _cut_faces(i, s, lo, hi, xl, xh, gl, gh, sub, z, h, n, qx, qy, qx_new, qy_ne
         fine = gl <= j <= gh
         if sub == 2 and not fine:
             continue
-        zp = z[i - 2, j] if i >= 2 else edges[2, _BEYOND, j]
-        zn = z[i + 1, j] if i <= ny - 2 else edges[3, _BEYOND, j]
-        qy_new[s, j], hy[s, j] = _face_discharge(
-            z[i - 1, j], z[i, j], h[i - 1, j], h[i, j], n[i - 1, j], n[i, j], qy[i, j],
-            0.0 if cut & 1 else qy[i - 1, j], 0.0 if cut & 2 else qy[i + 1, j],
-            (zp < _INF) and (cut & 1) == 0,
-            (zn < _INF) and (cut & 2) == 0, dt_fine if fine else dt_coarse, phys)
+        qy_new[s, j], hy[s, j] = _y_face_at(i, j, cut, z, h, n, qy, edges,
+                                            dt_fine if fine else dt_coarse, phys)
 
 
 @njit(**_KW)
@@ -852,17 +870,9 @@ def _sweep(ranges, k0, k1, passes, slots, grid, state, work, diag, sources, per_
                             hx[s, j] = one32
                             continue
                         dt = dt_fine if fine else dt_coarse
-                        if kind == 0:
-                            open_next = (z[i, 2] if nx >= 3 else edges[1, _BEYOND, i]) < _INF
-                            qx_new[s, 1], hx[s, 1] = _face_discharge(
-                                z[i, 0], z[i, 1], h[i, 0], h[i, 1], n[i, 0], n[i, 1],
-                                qx[i, 1], qx[i, 0], qx[i, 2], edges[0, _BEYOND, i] < _INF,
-                                open_next, dt, phys)
-                        elif kind == 1:
-                            qx_new[s, j], hx[s, j] = _face_discharge(
-                                z[i, j - 1], z[i, j], h[i, j - 1], h[i, j], n[i, j - 1],
-                                n[i, j], qx[i, j], qx[i, j - 1], qx[i, j + 1],
-                                z[i, j - 2] < _INF, edges[1, _BEYOND, i] < _INF, dt, phys)
+                        if kind <= 1:
+                            qx_new[s, j], hx[s, j] = _x_face_at(i, j, 0, z, h, n, qx, edges,
+                                                                dt, phys)
                         elif kind == 2:
                             q, hx[s, 0] = _edge_face(edges[0, _INFLOW, i], edges[0, _SLOPE, i],
                                                      -qx[i, 0], h[i, 0], n[i, 0], dt, phys)
@@ -904,12 +914,9 @@ def _sweep(ranges, k0, k1, passes, slots, grid, state, work, diag, sources, per_
                                 qy_new[s, j] = 0.0
                                 hy[s, j] = one32
                                 continue
-                            zp = z[i - 2, j] if i >= 2 else edges[2, _BEYOND, j]
-                            zn = z[i + 1, j] if i <= ny - 2 else edges[3, _BEYOND, j]
-                            qy_new[s, j], hy[s, j] = _face_discharge(
-                                z[i - 1, j], z[i, j], h[i - 1, j], h[i, j], n[i - 1, j],
-                                n[i, j], qy[i, j], qy[i - 1, j], qy[i + 1, j], zp < _INF,
-                                zn < _INF, dt_fine if fine else dt_coarse, phys)
+                            qy_new[s, j], hy[s, j] = _y_face_at(
+                                i, j, 0, z, h, n, qy, edges, dt_fine if fine else dt_coarse,
+                                phys)
                 if x_ptr[i + 1] > x_ptr[i] or y_ptr[i + 1] > y_ptr[i]:
                     _cut_faces(i, s, lo, hi, xl, xh, gl, gh, sub, z, h, n, qx, qy, qx_new,
                                qy_new, hx, hy, r_lo, r_hi, grid, edges, dt_fine, dt_coarse,

@@ -138,7 +138,7 @@ def risk_section(scenario, risk, *, lang: str) -> str:
 def _declarations(scenario) -> tuple[dict, dict]:
     from jumeau.scenario.runner import output_keys
 
-    kinds = list(dict.fromkeys(k for v in scenario.variants.values() for k in v.simulations))
+    kinds = scenario.kinds
     keys = output_keys(kinds)
     labels, units = {}, {}
     for k in kinds:

@@ -169,8 +169,7 @@ def run_files(files: Sequence[Path], root: Path, *, lang: str, tiles: bool = Fal
     n = Engine(workers=workers).local_workers(len(plan))
     cold = _cold_kinds() if n > 1 else set()
     if cold:
-        plan = compile_once(plan, [{k for v in s.variants.values() for k in v.simulations}
-                                   for s in scenarios], cold,
+        plan = compile_once(plan, [set(s.kinds) for s in scenarios], cold,
                             _costs(files, scenarios, seconds))
     say = progress or (lambda _note: None)
     finished = done or (lambda _name: None)

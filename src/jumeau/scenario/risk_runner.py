@@ -259,9 +259,7 @@ def build_tasks(scenario, plan: RiskPlan) -> tuple[list[RunTask], list[Member] |
     from jumeau.scenario.runner import output_keys
 
     seed = scenario.spec.seed
-    all_kinds = list(dict.fromkeys(k for v in scenario.variants.values()
-                                   for k in v.simulations))
-    keys = output_keys(all_kinds)
+    keys = output_keys(scenario.kinds)
     members = (draw_members(plan.uncertain, plan.members, seed)
                if plan.uncertain or plan.members > 1 else None)
     events = plan.events or [None]
@@ -399,10 +397,8 @@ def reduce_runs(scenario, plan: RiskPlan, tasks: list[RunTask], summaries: list[
 def _units(scenario) -> dict[str, str]:
     from jumeau.scenario.runner import output_keys
 
-    all_kinds = list(dict.fromkeys(k for v in scenario.variants.values()
-                                   for k in v.simulations))
-    keys = output_keys(all_kinds)
-    return {keys[(k, o.name)]: o.unit for k in all_kinds
+    keys = output_keys(scenario.kinds)
+    return {keys[(k, o.name)]: o.unit for k in scenario.kinds
             for o in kinds_module.get(k).outputs_of("indicator")}
 
 

@@ -387,9 +387,7 @@ def run_variants(scenario: Scenario, *, progress=None) -> dict[str, VariantRun]:
     check_needs(scenario, base)
     source = manifest.resolve_manifest(scenario.territory_source()).resolve()
     runs = {}
-    all_kinds = list(dict.fromkeys(k for v in scenario.variants.values()
-                                   for k in v.simulations))
-    keys = output_keys(all_kinds)
+    keys = output_keys(scenario.kinds)
     cache = _SHARED if _SHARED is not None else OrderedDict()
     for name, v in scenario.variants.items():
         territory = apply_measures(base, scenario, name)

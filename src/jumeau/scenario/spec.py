@@ -150,6 +150,11 @@ class Scenario(BaseModel):
     def simulations(self) -> dict[str, BaseModel]:
         return self.variants[self.baseline].simulations
 
+    @property
+    def kinds(self) -> list[str]:
+        """Every kind a variant of the scenario runs, in the order they first appear."""
+        return list(dict.fromkeys(k for v in self.variants.values() for k in v.simulations))
+
     def locate(self, err: JumeauError, variant: str | None = None) -> JumeauError:
         """Point an error raised while running (field ``simulate.flood.inflows.0.point``)
         at this file and the line of that field — in the variant's block when the
