@@ -76,3 +76,52 @@ def test_unknown_instance_format(tmp_path):
     f.write_text("1")
     with pytest.raises(JumeauError, match="vrp"):
         read_instance(f)
+
+
+def _prize_problem(distance, service_s, shift_s):
+    """One vehicle, optional clients worth far more than PyVRP's default largest penalty
+    for a second over the day (1e5): serving them all by breaking the day would pay."""
+    n = len(service_s)
+    return RoutingProblem(distance=distance, duration=distance,
+                          client_location=np.arange(1, n + 1),
+                          demand=np.ones((n, 1), dtype=int), capacity=(n,), n_vehicles=1,
+                          service_s=np.asarray(service_s), shift_s=shift_s, max_overtime_s=0,
+                          prize=np.full(n, 10**9))
+
+
+def _day_s(problem, route):
+    """A route's duration from its trips, by hand (depot → clients → depot)."""
+    stops = [0, *(problem.client_location[c] for c in route.clients), 0]
+    travel = sum(problem.duration[a, b] for a, b in zip(stops, stops[1:]))
+    return travel + sum(problem.service_s[c] for c in route.clients)
+
+
+def test_a_fleet_too_short_for_every_client_keeps_its_day():
+    """Five clients of 100 s service, 10 s apart, and a 250 s day: the fleet can serve
+    two (10 + 100 + 10 + 100 + 10 = 230 s); the plan serves two and keeps the day. With
+    PyVRP's default penalties it served all five (560 s) and broke the day."""
+    from jumeau.waste.solver import fleet_time_short
+
+    d = np.full((6, 6), 10)
+    np.fill_diagonal(d, 0)
+    p = _prize_problem(d, [100] * 5, 250)
+    assert fleet_time_short(p)
+    sol = solve_routing(p, time_limit_s=5, seed=0, max_iterations=200)
+    assert sol.feasible
+    assert len(sol.unvisited) == 3
+    assert _day_s(p, sol.routes[0]) == 230
+
+
+def test_a_day_broken_by_the_search_is_searched_again():
+    """Two clients 10 s from the depot but 1,000 s from each other, a 100 s day: the
+    lower bound (2 × (10 + 10) s) does not show the fleet short, the default search
+    serves both (1,040 s); the plan is searched again and serves one (30 s)."""
+    from jumeau.waste.solver import fleet_time_short
+
+    d = np.array([[0, 10, 10], [10, 0, 1000], [10, 1000, 0]])
+    p = _prize_problem(d, [10, 10], 100)
+    assert not fleet_time_short(p)
+    sol = solve_routing(p, time_limit_s=5, seed=0, max_iterations=200)
+    assert sol.feasible
+    assert len(sol.unvisited) == 1
+    assert _day_s(p, sol.routes[0]) == 30

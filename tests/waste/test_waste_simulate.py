@@ -89,6 +89,20 @@ def test_plan_durations_match_pyvrp(town, monkeypatch):
     assert np.allclose(pyvrp_h, ours, atol=2)
 
 
+def test_a_truck_short_of_time_keeps_its_day(town):
+    """One truck and a 40-minute day for 48 houses: the plan leaves out what does not
+    fit, keeps the day (shift and overtime) and says so; what it leaves out is missed
+    for lack of time. PyVRP's default penalties once let it plan every house and break
+    the day, which the simulated day then cut wherever it fell."""
+    r = run(town, fleet={"trucks": 1, "shift_h": 0.5, "max_overtime_h": 1 / 6})
+    f = r.indicators()
+    assert r.trucks["planned_h"].max() <= 0.5 + 1 / 6 + 1e-9
+    assert 0 < f["missed_points"] < 48
+    assert set(r.points.loc[r.points["missed"], "reason"]) == {"no_time"}
+    assert any("ne tiennent pas" in n.fr for n in r.notes)
+    assert f["tonnes_collected"] + f["tonnes_missed"] == pytest.approx(f["tonnes_produced"])
+
+
 def _return_s(result):
     tl = result.timeline
     last = tl[tl["activity"] == "driving"].groupby("truck").tail(1)

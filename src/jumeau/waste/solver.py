@@ -204,6 +204,12 @@ def solve_routing(problem: RoutingProblem, *, time_limit_s: float = 10.0, seed: 
     only, the result may vary with the machine's speed; pass ``max_iterations`` (as the
     tests do) when exact reproducibility across machines matters.
 
+    With prizes (every client optional), the plan keeps the fleet's day: when the fleet
+    cannot serve every client (:func:`fleet_time_short`), a second over the day costs
+    PyVRP at least the largest prize from the start; otherwise, should the search end
+    on a plan that breaks the day, it is run again so (both runs then count in
+    ``runtime_s``, and each has the time limit).
+
     Examples
     --------
     >>> import numpy as np
@@ -213,16 +219,32 @@ def solve_routing(problem: RoutingProblem, *, time_limit_s: float = 10.0, seed: 
     >>> solve_routing(p, time_limit_s=1, max_iterations=100).cost
     8
     """
-    from pyvrp import solve
+    from pyvrp import PenaltyParams, SolveParams, solve
     from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
     data = problem.to_pyvrp()
-    stops = [MaxRuntime(float(time_limit_s))]
-    if max_iterations is not None:
-        stops.append(MaxIterations(int(max_iterations)))
-    stop = stops[0] if len(stops) == 1 else MultipleCriteria(stops)
+
+    def run(params: SolveParams):
+        stops = [MaxRuntime(float(time_limit_s))]
+        if max_iterations is not None:
+            stops.append(MaxIterations(int(max_iterations)))
+        stop = stops[0] if len(stops) == 1 else MultipleCriteria(stops)
+        return solve(data, stop=stop, seed=int(seed), params=params, display=False,
+                     collect_stats=False)
+
+    # An optional client's prize can outweigh what the default penalties charge for
+    # breaking the day: with every client worth more than the largest penalty of a
+    # second over the shift, PyVRP's best plan serves everyone and breaks it. When the
+    # fleet cannot serve everyone, or when it found no plan that keeps the day, a
+    # second over the day is made to cost at least the largest prize.
+    strict = SolveParams(penalty=PenaltyParams(max_penalty=_strict_penalty(problem)))
     start = time.perf_counter()
-    result = solve(data, stop=stop, seed=int(seed), display=False, collect_stats=False)
+    if problem.prize is not None and fleet_time_short(problem):
+        result = run(strict)
+    else:
+        result = run(SolveParams())
+        if problem.prize is not None and not result.best.is_feasible():
+            result = run(strict)
     runtime = time.perf_counter() - start
     best = result.best
     routes = []
@@ -244,6 +266,48 @@ def solve_routing(problem: RoutingProblem, *, time_limit_s: float = 10.0, seed: 
         distance=int(best.distance()), feasible=bool(best.is_feasible()),
         unvisited=tuple(i for i in range(problem.n_clients) if i not in visited),
         runtime_s=runtime, iterations=int(result.num_iterations))
+
+
+def fleet_time_short(problem: RoutingProblem) -> bool:
+    """Whether the fleet's day (shift and overtime of every vehicle) is shorter than a
+    lower bound of the time it takes to serve every client: each client's service and
+    its shortest arrival (for a group, its member that needs least).
+
+    Examples
+    --------
+    >>> d = np.array([[0, 10, 10], [10, 0, 10], [10, 10, 0]])
+    >>> p = RoutingProblem(distance=d, duration=d, client_location=np.array([1, 2]),
+    ...                    demand=np.ones((2, 1), dtype=int), capacity=(9,), n_vehicles=1,
+    ...                    service_s=np.array([30, 30]), shift_s=60, max_overtime_s=19)
+    >>> fleet_time_short(p)  # 2 × (30 + 10) > 79
+    True
+    """
+    if problem.shift_s is None:
+        return False
+    duration = np.asarray(problem.duration, dtype=float).copy()
+    np.fill_diagonal(duration, np.inf)
+    service = (np.zeros(problem.n_clients) if problem.service_s is None
+               else np.asarray(problem.service_s, dtype=float))
+    need = service + duration[:, problem.client_location].min(axis=0)
+    grouped = np.zeros(problem.n_clients, dtype=bool)
+    bound = 0.0
+    for members in problem.groups:
+        grouped[list(members)] = True
+        bound += need[list(members)].min()
+    bound += need[~grouped].sum()
+    return bool(bound > problem.n_vehicles * (problem.shift_s + problem.max_overtime_s))
+
+
+def _strict_penalty(problem: RoutingProblem) -> float:
+    """The largest penalty PyVRP may charge per unit a plan breaks a limit by (a second
+    over the day, a unit over the capacity): its default, or the largest prize when
+    clients have prizes, so that no client is worth breaking a limit for."""
+    from pyvrp import PenaltyParams
+
+    default = PenaltyParams().max_penalty
+    if problem.prize is None or len(problem.prize) == 0:
+        return default
+    return max(default, float(np.max(problem.prize)))
 
 
 # -- arc routing ------------------------------------------------------------------------
