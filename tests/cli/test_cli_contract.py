@@ -169,3 +169,21 @@ def test_plugin_that_fails_to_import(monkeypatch, tmp_path, tiny_site, capsys):
     finally:
         monkeypatch.undo()
         kinds.reset()
+
+
+def test_demo_runs_only_the_scenarios_named(tmp_path, capsys):
+    """`jumeau demo NAME...` runs those ready scenarios only, and its index links them
+    only; a name that is no ready scenario exits 2 before any work, with the closest
+    name, and writes nothing."""
+    out = tmp_path / "demo"
+    assert main(["-q", "demo", "exposition", "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["exposition", "index.html"]
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "exposition/report.html" in index and "crue-centennale" not in index
+    capsys.readouterr()
+    bad = tmp_path / "bad"
+    assert main(["demo", "exposition", "crue-centenale", "--out", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "« crue-centenale » n'est pas un scénario prêt" in err
+    assert "vouliez-vous dire « crue-centennale »" in err
+    assert not bad.exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -11,14 +12,18 @@ from jumeau.cli.help import bilingual
 from jumeau.cli.options import Lang, Out, Tiles, apply_lang
 from jumeau.i18n import Text, current_language
 
+Names = Annotated[list[str] | None, typer.Argument(show_default=False, help=bilingual(
+    "Seulement ces scénarios prêts (jumeau scenarios) ; aucun : tous.",
+    "Only these ready scenarios (jumeau scenarios); none: all of them."))]
 
-def demo(out: Out = None, lang: Lang = None, tiles: Tiles = False,
+
+def demo(names: Names = None, out: Out = None, lang: Lang = None, tiles: Tiles = False,
          risk: bool = typer.Option(False, "--risk", help=bilingual(
                                    "Lance aussi les scénarios de risque (plusieurs crues × "
                                    "tirages : longs).", "Also run the risk scenarios (many "
                                    "floods × members: long)."))) -> None:
-    """Lance tous les scénarios prêts sur le territoire de démonstration et écrit
-    out/demo/index.html, qui relie leurs cartes et leurs rapports."""
+    """Lance tous les scénarios prêts sur le territoire de démonstration (ou ceux
+    nommés) et écrit out/demo/index.html, qui relie leurs cartes et leurs rapports."""
     from jumeau.io.demo import scenarios_path
     from jumeau.io.outputs import write_text_atomic
     from jumeau.io.timings import read_timings, write_timings
@@ -28,13 +33,14 @@ def demo(out: Out = None, lang: Lang = None, tiles: Tiles = False,
 
     apply_lang(lang)
     root = Path(out) if out is not None else Path("out") / "demo"
-    files = sorted(scenarios_path().glob("*.yaml"))
+    files = _chosen_files(sorted(scenarios_path().glob("*.yaml")), names or [])
     scenarios = [read_scenario(f) for f in files]        # all validated before any work
     chosen = []
     for f, s in zip(files, scenarios):
         if s.spec.territory != "demo":
             continue
-        if s.risk is not None and not risk:  # many runs each: only when asked (issue 12)
+        # many runs each: only when asked (issue 12), by --risk or by name
+        if s.risk is not None and not (risk or names):
             console.info(Text("  {n} : calcul de risque long, lancé seulement avec --risk "
                               "(ou jumeau run)", "  {n}: long risk computation, run only with "
                               "--risk (or jumeau run)").format(n=s.name))
@@ -60,6 +66,26 @@ def demo(out: Out = None, lang: Lang = None, tiles: Tiles = False,
         console.info(f"  {d.name}: {d.report}")
     console.info(Text("{n} scénarios ; ouvrez {f}", "{n} scenarios; open {f}").format(
         n=len(done), f=root / "index.html"))
+
+
+def _chosen_files(files: list[Path], names: list[str]) -> list[Path]:
+    """``files`` (the ready scenario files), or those ``names`` name (file names without
+    .yaml, in the order given, once each); an unknown name is a user error naming the
+    ready ones."""
+    from jumeau.errors import JumeauError, did_you_mean
+
+    if not names:
+        return files
+    by_name = {f.stem: f for f in files}
+    unknown = [n for n in names if n.removesuffix(".yaml") not in by_name]
+    if unknown:
+        raise JumeauError(
+            Text("« {n} » n'est pas un scénario prêt", "'{n}' is not a ready scenario"
+                 ).format(n=unknown[0]), field="names",
+            fix=did_you_mean(unknown[0].removesuffix(".yaml"), by_name) or Text(
+                "scénarios prêts : {r} (jumeau scenarios)",
+                "ready scenarios: {r} (jumeau scenarios)").format(r=", ".join(by_name)))
+    return [by_name[n] for n in dict.fromkeys(n.removesuffix(".yaml") for n in names)]
 
 
 def register(app: typer.Typer) -> None:

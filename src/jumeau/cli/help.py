@@ -44,10 +44,10 @@ CATALOGUE: dict[str, str] = {
         "problem): the file, the territory (files, coordinate systems, columns, "
         "geometries), the measures and each simulation's parameters on that territory.",
     "Fichier(s) de scénario YAML.": "Scenario YAML file(s).",
-    "Lance tous les scénarios prêts sur le territoire de démonstration et écrit "
-    "out/demo/index.html, qui relie leurs cartes et leurs rapports.":
-        "Run every ready scenario on the demo territory and write out/demo/index.html, "
-        "which links their maps and reports.",
+    "Lance tous les scénarios prêts sur le territoire de démonstration (ou ceux nommés) "
+    "et écrit out/demo/index.html, qui relie leurs cartes et leurs rapports.":
+        "Run every ready scenario on the demo territory (or those named) and write "
+        "out/demo/index.html, which links their maps and reports.",
     "Fichiers de scénario YAML (le premier est la référence).":
         "Scenario YAML files (the first is the baseline).",
     "Affiche les indicateurs et les écarts en JSON.":
@@ -70,7 +70,7 @@ _TYPER_WORDS = {
 _METAVARS_FR = {"<str>": "<texte>", "<int>": "<entier>", "<int range>": "<entier>",
                 "<float>": "<nombre>", "<float range>": "<nombre>", "<path>": "<chemin>",
                 "<bool>": "<booléen>", "<choice>": "<choix>",
-                "<list[Path]>": "<chemins>"}
+                "<list[Path]>": "<chemins>", "<list[str]>": "<noms>"}
 
 
 def _key(text: str) -> str:
