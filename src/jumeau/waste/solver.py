@@ -271,7 +271,8 @@ def solve_routing(problem: RoutingProblem, *, time_limit_s: float = 10.0, seed: 
 def fleet_time_short(problem: RoutingProblem) -> bool:
     """Whether the fleet's day (shift and overtime of every vehicle) is shorter than a
     lower bound of the time it takes to serve every client: each client's service and
-    its shortest arrival (for a group, its member that needs least).
+    its shortest arrival from another location or a client at its own (for a group, its
+    member that needs least).
 
     Examples
     --------
@@ -281,11 +282,16 @@ def fleet_time_short(problem: RoutingProblem) -> bool:
     ...                    service_s=np.array([30, 30]), shift_s=60, max_overtime_s=19)
     >>> fleet_time_short(p)  # 2 × (30 + 10) > 79
     True
+    >>> from dataclasses import replace
+    >>> fleet_time_short(replace(p, client_location=np.array([1, 1])))  # 30 + 10 + 30 + 0
+    False
     """
     if problem.shift_s is None:
         return False
     duration = np.asarray(problem.duration, dtype=float).copy()
-    np.fill_diagonal(duration, np.inf)
+    # a client is reached from another location, or from a client sharing its own
+    shared = np.bincount(problem.client_location, minlength=len(duration)) > 1
+    duration[np.diag_indices_from(duration)] = np.where(shared, 0.0, np.inf)
     service = (np.zeros(problem.n_clients) if problem.service_s is None
                else np.asarray(problem.service_s, dtype=float))
     need = service + duration[:, problem.client_location].min(axis=0)
