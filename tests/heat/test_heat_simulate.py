@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -120,3 +122,40 @@ def test_a_uniform_et0_raster_gives_the_constant_result(tiny, tmp_path):
     a = simulate(tiny, _params(tmp_path, et0="et0.tif", day=day, plan=None), seed=0)
     b = simulate(tiny, _params(day=day, plan=None), seed=0)
     np.testing.assert_allclose(a.day_anomaly_c, b.day_anomaly_c, atol=1e-6)
+
+
+def test_cool_roofs_where_the_park_term_prevails_say_so():
+    """The demo's cool roofs on public buildings change no air temperature: every one of
+    their roof cells lies where the park term sets the heat mitigation index (InVEST:
+    HM = CC_park > CC). The run says so, with the count; the baseline, without roofs of
+    their own albedo, does not."""
+    from jumeau.io.demo import scenarios_path
+    from jumeau.scenario.runner import apply_measures, load_territory
+    from jumeau.scenario.runner import simulate as run_variant
+
+    spec = read_scenario(scenarios_path() / "canicule-2003.yaml")
+    base = load_territory("demo")
+    notes, day = {}, {}
+    for variant in ("aujourd-hui", "toits-frais-publics"):
+        result = run_variant(apply_measures(base, spec, variant), spec, variant)["heatwave"]
+        notes[variant] = [n.fr for n in result.notes if "toitures" in n.fr]
+        day[variant] = result.rasters()["air_temperature_day_c"].values
+    np.testing.assert_array_equal(day["aujourd-hui"], day["toits-frais-publics"])
+    assert notes["aujourd-hui"] == []
+    (note,) = notes["toits-frais-publics"]
+    k, n = map(int, re.search(r"(\d+) mailles sur (\d+)", note).groups())
+    assert k == n > 0
+
+
+def test_cool_roofs_that_change_the_air_get_no_such_note(tiny):
+    """On the tiny territory (no 2 ha of green space), cool roofs on every building
+    change the day's air temperature, and the run has no note about the park term."""
+    from jumeau.measures.landcover import CoolRoofs
+
+    params = _params(**KIND.example)
+    roofs = CoolRoofs(building_ids=tiny.buildings["building_id"].astype(str).tolist(),
+                      roof_albedo=0.9).apply(tiny)
+    before, after = simulate(tiny, params, seed=0), simulate(roofs, params, seed=0)
+    day = "air_temperature_day_c"
+    assert np.nanmax(before.rasters()[day].values - after.rasters()[day].values) > 0
+    assert not [n for n in after.notes if "toitures" in n.fr]

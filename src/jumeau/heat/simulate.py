@@ -224,6 +224,28 @@ def _round(value: float, digits: int = 2) -> float:
 
 # -- the simulation ------------------------------------------------------------------------
 
+
+def _note_roofs_under_parks(roof_albedo: np.ndarray, cc: np.ndarray, cc_park: np.ndarray,
+                            hm: np.ndarray, valid: np.ndarray, cooling_distance_m: float,
+                            notes: list[Text]) -> None:
+    """Say how many roof cells with an albedo of their own (cool roofs) lie where the
+    park term sets the day's heat mitigation index (InVEST: ``HM = CC_park`` where a
+    cell cools less than the green spaces around it): their albedo changes nothing
+    there, which a comparison would otherwise show without a reason."""
+    roofs = np.isfinite(roof_albedo) & valid
+    held = roofs & (cc < cc_park) & (hm == cc_park)
+    if held.any():
+        notes.append(Text(
+            "toitures à albédo donné (toits frais) : {k} mailles sur {n} sont sous "
+            "l'influence d'espaces verts de plus de 2 ha à moins de {d} m, dont le "
+            "rafraîchissement l'emporte (InVEST : l'indice de rafraîchissement y est celui "
+            "des espaces verts) ; l'albédo de ces toits n'y change pas la température de "
+            "l'air", "roofs with an albedo of their own (cool roofs): {k} cells of {n} lie "
+            "within {d} m of more than 2 ha of green space whose cooling prevails (InVEST: "
+            "the heat mitigation index there is the green spaces'); those roofs' albedo "
+            "does not change the air temperature there").format(
+            k=int(held.sum()), n=int(roofs.sum()), d=number_text(cooling_distance_m)))
+
 def simulate(territory: Territory, params: HeatParams, *, seed: int = 0,
              inputs: dict | None = None) -> HeatResult:
     """Run the heat model on the territory (measures applied), then exposure and plan.
@@ -307,8 +329,10 @@ def simulate(territory: Territory, params: HeatParams, *, seed: int = 0,
         eti = cooling.evapotranspiration_index(props.kc, et0)
         cc = cooling.cooling_capacity_day(props.shade, props.albedo, eti,
                                           params.weights.as_tuple())
-        hm, _ = model.heat_mitigation(cc, props.green, green_px)
+        hm, cc_park = model.heat_mitigation(cc, props.green, green_px)
         day_anom = model.anomaly(hm, uhi_day)
+        _note_roofs_under_parks(lc.roof_albedo, cc, cc_park, hm, props.valid,
+                                params.cooling_distance_m, notes)
         park_cooling = np.maximum(model.anomaly(cc, uhi_day) - day_anom, 0.0)
     report(0.55)
     if run_night:
