@@ -260,3 +260,28 @@ def test_desealing_and_a_new_park_are_undone_for_the_before_state(make_site):
     assert ind["runoff_volume_added_m3"] == pytest.approx(-245.665, abs=1e-3)
     assert ind["residents_near_park_added"] == pytest.approx(22.0)
     assert ind["residents_added"] == 0
+
+
+def test_desealing_what_a_seal_measure_paved_is_not_counted_twice(make_site):
+    """A square the data does not show as paved, paved by a `seal` measure (the state of
+    today) and de-sealed in a variant: against the territory before its measures, today
+    adds the hectare of paving and the variant adds none, so the variant's difference
+    is one hectare (10,000 m², 245.665 m³ under 30 mm), not two. The variant's before
+    state once re-sealed the square on top of undoing the seal: -10,000 m² against
+    +10,000 m², a difference of 20,000 m²."""
+    from jumeau.measures.landcover import Deseal, Seal
+
+    site = make_site(buildings=[{"building_id": "B1", "use": "residential",
+                                 "geometry": box(300, 50, 320, 70)}])
+    square = [(X0 + 100, Y0 + 100), (X0 + 200, Y0 + 100), (X0 + 200, Y0 + 200),
+              (X0 + 100, Y0 + 200)]
+    today = Seal(polygon=square).apply(site)
+    variant = Deseal(polygon=square, cover="park").apply(today)
+    a = simulate(today, DevelopmentParams()).indicators()
+    b = simulate(variant, DevelopmentParams()).indicators()
+    assert a["sealed_area_added_m2"] == pytest.approx(10_000.0)
+    assert b["sealed_area_added_m2"] == pytest.approx(0.0)
+    assert a["runoff_volume_added_m3"] - b["runoff_volume_added_m3"] == pytest.approx(
+        245.665, abs=1e-3)
+    assert a["sealed_share_pct"] - b["sealed_share_pct"] == pytest.approx(
+        100 * 10_000 / (400 * 400))

@@ -60,7 +60,8 @@ def before(territory: Territory) -> Territory:
 
     Land-cover measures are undone as far as the territory records them: vegetation
     features with a ``new-`` or ``mesure-`` id are dropped, ``desealed`` areas are sealed
-    again, roads closed by a measure are open.
+    again (but where a ``seal`` measure paved them: that paving is undone with it), roads
+    closed by a measure are open.
     """
     new_ids = new_building_ids(territory)
     records = _records(territory, new_ids)
@@ -75,12 +76,20 @@ def before(territory: Territory) -> Territory:
     roads = roads[~_is_new(roads["road_id"])].copy()
     roads["closed"] = False
     veg = territory.vegetation
-    veg = veg[~_is_new(veg["vegetation_id"])]
+    added = _is_new(veg["vegetation_id"])
+    # the paving a measure laid (`seal`: a square the data does not show as paved) goes
+    # with the measure; a de-sealed area was paved before, but where such a measure paved
+    # it, it was so only through that measure, which is undone too
+    laid = veg.geometry.values[added & (veg["cover"].to_numpy(dtype=object) == "sealed")]
+    veg = veg[~added]
     sealed = territory.structures[territory.structures["kind"] == "desealed"]
     if len(sealed):
-        back = conform(gpd.GeoDataFrame({"cover": "sealed"}, index=range(len(sealed)),
-                                        geometry=sealed.geometry.values, crs=territory.crs),
-                       "vegetation")
+        areas = sealed.geometry.values
+        if len(laid):
+            areas = shapely.difference(areas, shapely.union_all(laid))
+        areas = areas[~shapely.is_empty(areas)]
+        back = conform(gpd.GeoDataFrame({"cover": "sealed"}, index=range(len(areas)),
+                                        geometry=areas, crs=territory.crs), "vegetation")
         veg = pd.concat([veg, back], ignore_index=True)
     return territory.replace(
         buildings=gpd.GeoDataFrame(buildings, geometry="geometry", crs=territory.crs),
