@@ -224,7 +224,6 @@ def _round(value: float, digits: int = 2) -> float:
 
 # -- the simulation ------------------------------------------------------------------------
 
-
 def _note_roofs_under_parks(roof_albedo: np.ndarray, cc: np.ndarray, cc_park: np.ndarray,
                             hm: np.ndarray, valid: np.ndarray, cooling_distance_m: float,
                             notes: list[Text]) -> None:
@@ -245,6 +244,7 @@ def _note_roofs_under_parks(roof_albedo: np.ndarray, cc: np.ndarray, cc_park: np
             "the heat mitigation index there is the green spaces'); those roofs' albedo "
             "does not change the air temperature there").format(
             k=int(held.sum()), n=int(roofs.sum()), d=number_text(cooling_distance_m)))
+
 
 def simulate(territory: Territory, params: HeatParams, *, seed: int = 0,
              inputs: dict | None = None) -> HeatResult:
