@@ -171,19 +171,20 @@ def test_plugin_that_fails_to_import(monkeypatch, tmp_path, tiny_site, capsys):
         kinds.reset()
 
 
-def test_demo_runs_only_the_scenarios_named(tmp_path, capsys):
+def test_demo_runs_only_the_scenarios_named(tmp_path, capsys, monkeypatch):
     """`jumeau demo NAME...` runs those ready scenarios only, and its index links them
-    only; a name that is no ready scenario exits 2 before any work, with the closest
-    name, and writes nothing."""
+    only; names that are no ready scenario exit 2 before any work, all of them named,
+    with the closest ready one, and nothing is written."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # its durations
     out = tmp_path / "demo"
-    assert main(["-q", "demo", "exposition", "--out", str(out)]) == 0
+    assert main(["-q", "demo", "exposition.yaml", "--out", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["exposition", "index.html"]
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "exposition/report.html" in index and "crue-centennale" not in index
     capsys.readouterr()
     bad = tmp_path / "bad"
-    assert main(["demo", "exposition", "crue-centenale", "--out", str(bad)]) == 2
+    assert main(["demo", "exposition", "crue-centenale", "nulle", "--out", str(bad)]) == 2
     err = capsys.readouterr().err
-    assert "« crue-centenale » n'est pas un scénario prêt" in err
+    assert "pas de scénario prêt de ce nom : crue-centenale, nulle" in err
     assert "vouliez-vous dire « crue-centennale »" in err
     assert not bad.exists()

@@ -285,3 +285,21 @@ def test_desealing_what_a_seal_measure_paved_is_not_counted_twice(make_site):
         245.665, abs=1e-3)
     assert a["sealed_share_pct"] - b["sealed_share_pct"] == pytest.approx(
         100 * 10_000 / (400 * 400))
+
+
+def test_paving_laid_after_a_desealing_leaves_the_desealed_area_paved_before(make_site):
+    """De-sealing a 1 ha car park, then paving a 100 × 20 m path across it: before the
+    measures the whole hectare was paved, so 8,000 m² fewer are sealed (not 6,000)."""
+    from jumeau.measures.landcover import Deseal, Seal
+
+    site = make_site(buildings=[{"building_id": "B1", "use": "residential",
+                                 "geometry": box(300, 50, 320, 70)}])
+
+    def square(x0, y0, x1, y1):
+        return [(X0 + x0, Y0 + y0), (X0 + x1, Y0 + y0), (X0 + x1, Y0 + y1),
+                (X0 + x0, Y0 + y1)]
+
+    car_park = Deseal(polygon=square(100, 100, 200, 200)).apply(site)
+    path = Seal(polygon=square(100, 140, 200, 160)).apply(car_park)
+    ind = simulate(path, DevelopmentParams()).indicators()
+    assert ind["sealed_area_added_m2"] == pytest.approx(-8_000.0)

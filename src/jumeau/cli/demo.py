@@ -24,7 +24,6 @@ def demo(names: Names = None, out: Out = None, lang: Lang = None, tiles: Tiles =
                                    "floods × members: long)."))) -> None:
     """Lance tous les scénarios prêts sur le territoire de démonstration (ou ceux
     nommés) et écrit out/demo/index.html, qui relie leurs cartes et leurs rapports."""
-    from jumeau.io.demo import scenarios_path
     from jumeau.io.outputs import write_text_atomic
     from jumeau.io.timings import read_timings, write_timings
     from jumeau.maps.index import index_page
@@ -33,7 +32,7 @@ def demo(names: Names = None, out: Out = None, lang: Lang = None, tiles: Tiles =
 
     apply_lang(lang)
     root = Path(out) if out is not None else Path("out") / "demo"
-    files = _chosen_files(sorted(scenarios_path().glob("*.yaml")), names or [])
+    files = _chosen_files(names or [])
     scenarios = [read_scenario(f) for f in files]        # all validated before any work
     chosen = []
     for f, s in zip(files, scenarios):
@@ -68,24 +67,26 @@ def demo(names: Names = None, out: Out = None, lang: Lang = None, tiles: Tiles =
         n=len(done), f=root / "index.html"))
 
 
-def _chosen_files(files: list[Path], names: list[str]) -> list[Path]:
-    """``files`` (the ready scenario files), or those ``names`` name (file names without
-    .yaml, in the order given, once each); an unknown name is a user error naming the
-    ready ones."""
+def _chosen_files(names: list[str]) -> list[Path]:
+    """The ready scenario files (:func:`jumeau.io.demo.ready_scenarios`), or those
+    ``names`` name (``exposition`` or ``exposition.yaml``, in the order given, once
+    each); unknown names are a user error naming them, with the closest ready one."""
     from jumeau.errors import JumeauError, did_you_mean
+    from jumeau.io.demo import ready_scenarios
 
+    ready = ready_scenarios()
     if not names:
-        return files
-    by_name = {f.stem: f for f in files}
-    unknown = [n for n in names if n.removesuffix(".yaml") not in by_name]
+        return list(ready.values())
+    stems = [n.removesuffix(".yaml").removesuffix(".yml") for n in names]
+    unknown = [n for n in stems if n not in ready]
     if unknown:
         raise JumeauError(
-            Text("« {n} » n'est pas un scénario prêt", "'{n}' is not a ready scenario"
-                 ).format(n=unknown[0]), field="names",
-            fix=did_you_mean(unknown[0].removesuffix(".yaml"), by_name) or Text(
+            Text("pas de scénario prêt de ce nom : {n}", "no ready scenario of that name: "
+                 "{n}").format(n=", ".join(unknown)),
+            fix=did_you_mean(unknown[0], ready) or Text(
                 "scénarios prêts : {r} (jumeau scenarios)",
-                "ready scenarios: {r} (jumeau scenarios)").format(r=", ".join(by_name)))
-    return [by_name[n] for n in dict.fromkeys(n.removesuffix(".yaml") for n in names)]
+                "ready scenarios: {r} (jumeau scenarios)").format(r=", ".join(ready)))
+    return [ready[n] for n in dict.fromkeys(stems)]
 
 
 def register(app: typer.Typer) -> None:

@@ -76,18 +76,9 @@ def before(territory: Territory) -> Territory:
     roads = roads[~_is_new(roads["road_id"])].copy()
     roads["closed"] = False
     veg = territory.vegetation
-    added = _is_new(veg["vegetation_id"])
-    # the paving a measure laid (`seal`: a square the data does not show as paved) goes
-    # with the measure; a de-sealed area was paved before, but where such a measure paved
-    # it, it was so only through that measure, which is undone too
-    laid = veg.geometry.values[added & (veg["cover"].to_numpy(dtype=object) == "sealed")]
-    veg = veg[~added]
-    sealed = territory.structures[territory.structures["kind"] == "desealed"]
-    if len(sealed):
-        areas = sealed.geometry.values
-        if len(laid):
-            areas = shapely.difference(areas, shapely.union_all(laid))
-        areas = areas[~shapely.is_empty(areas)]
+    veg = veg[~_is_new(veg["vegetation_id"])]
+    areas = _paved_before(territory.structures)
+    if len(areas):
         back = conform(gpd.GeoDataFrame({"cover": "sealed"}, index=range(len(areas)),
                                         geometry=areas, crs=territory.crs), "vegetation")
         veg = pd.concat([veg, back], ignore_index=True)
@@ -95,6 +86,24 @@ def before(territory: Territory) -> Territory:
         buildings=gpd.GeoDataFrame(buildings, geometry="geometry", crs=territory.crs),
         roads=gpd.GeoDataFrame(roads.reset_index(drop=True), crs=territory.crs),
         vegetation=gpd.GeoDataFrame(veg.reset_index(drop=True), crs=territory.crs))
+
+
+def _paved_before(structures: gpd.GeoDataFrame) -> np.ndarray:
+    """The de-sealed areas as they were paved before the measures: each ``desealed``
+    row's area, but for what a ``seal`` measure recorded earlier paved (a square the
+    data does not show as paved: that paving is undone with its measure). Rows are in
+    the order the measures were applied."""
+    kind = structures["kind"].to_numpy(dtype=object)
+    geometry = structures.geometry.values
+    out = []
+    for i in np.flatnonzero(kind == "desealed"):
+        area = geometry[i]
+        earlier = geometry[:i][kind[:i] == "sealed"]
+        if len(earlier):
+            area = shapely.difference(area, shapely.union_all(earlier))
+        if not shapely.is_empty(area):
+            out.append(area)
+    return np.array(out, dtype=object)
 
 
 def _figures(frame: pd.DataFrame) -> pd.DataFrame:

@@ -235,11 +235,11 @@ def _note_roofs_under_parks(roof_albedo: np.ndarray, cc: np.ndarray, cc_park: np
     held = roofs & (cc < cc_park) & (hm == cc_park)
     if held.any():
         notes.append(Text(
-            "toitures à albédo donné (toits frais) : {k} mailles sur {n} sont sous "
-            "l'influence d'espaces verts de plus de 2 ha à moins de {d} m, dont le "
-            "rafraîchissement l'emporte (InVEST : l'indice de rafraîchissement y est celui "
-            "des espaces verts) ; l'albédo de ces toits n'y change pas la température de "
-            "l'air", "roofs with an albedo of their own (cool roofs): {k} cells of {n} lie "
+            "toitures d'albédo donné (données ou toits frais) : {k} mailles sur {n} sont à "
+            "moins de {d} m de plus de 2 ha d'espaces verts, dont le rafraîchissement "
+            "l'emporte (InVEST : l'indice de rafraîchissement y est celui des espaces "
+            "verts) ; l'albédo de ces toits n'y change pas la température de l'air",
+            "roofs with an albedo of their own (data or cool roofs): {k} cells of {n} lie "
             "within {d} m of more than 2 ha of green space whose cooling prevails (InVEST: "
             "the heat mitigation index there is the green spaces'); those roofs' albedo "
             "does not change the air temperature there").format(

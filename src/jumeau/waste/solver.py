@@ -205,10 +205,11 @@ def solve_routing(problem: RoutingProblem, *, time_limit_s: float = 10.0, seed: 
     tests do) when exact reproducibility across machines matters.
 
     With prizes (every client optional), the plan keeps the fleet's day: when the fleet
-    cannot serve every client (:func:`fleet_time_short`), a second over the day costs
-    PyVRP at least the largest prize from the start; otherwise, should the search end
-    on a plan that breaks the day, it is run again so (both runs then count in
-    ``runtime_s``, and each has the time limit).
+    cannot serve every client (:func:`fleet_time_short`), PyVRP may raise its penalty
+    for a second over the day up to the largest prize (its default stops far below);
+    otherwise, should the search end on a plan that breaks the day, it is run again so.
+    Both runs then count in ``runtime_s`` (each has the time limit); ``iterations`` are
+    the last run's.
 
     Examples
     --------
@@ -232,18 +233,19 @@ def solve_routing(problem: RoutingProblem, *, time_limit_s: float = 10.0, seed: 
         return solve(data, stop=stop, seed=int(seed), params=params, display=False,
                      collect_stats=False)
 
-    # An optional client's prize can outweigh what the default penalties charge for
-    # breaking the day: with every client worth more than the largest penalty of a
-    # second over the shift, PyVRP's best plan serves everyone and breaks it. When the
-    # fleet cannot serve everyone, or when it found no plan that keeps the day, a
-    # second over the day is made to cost at least the largest prize.
-    strict = SolveParams(penalty=PenaltyParams(max_penalty=_strict_penalty(problem)))
+    # An optional client's prize can outweigh the largest penalty PyVRP charges by
+    # default for a second over the day: its best plan then serves everyone and breaks
+    # the day. When the fleet cannot serve everyone, or when the search found no plan
+    # that keeps the day, PyVRP may raise that penalty up to the largest prize.
+    default = PenaltyParams().max_penalty
+    cap = _strict_penalty(problem, default)
+    strict = SolveParams(penalty=PenaltyParams(max_penalty=cap))
     start = time.perf_counter()
-    if problem.prize is not None and fleet_time_short(problem):
+    if cap > default and fleet_time_short(problem):
         result = run(strict)
     else:
         result = run(SolveParams())
-        if problem.prize is not None and not result.best.is_feasible():
+        if cap > default and not result.best.is_feasible():
             result = run(strict)
     runtime = time.perf_counter() - start
     best = result.best
@@ -271,8 +273,8 @@ def solve_routing(problem: RoutingProblem, *, time_limit_s: float = 10.0, seed: 
 def fleet_time_short(problem: RoutingProblem) -> bool:
     """Whether the fleet's day (shift and overtime of every vehicle) is shorter than a
     lower bound of the time it takes to serve every client: each client's service and
-    its shortest arrival from another location or a client at its own (for a group, its
-    member that needs least).
+    its shortest arrival from another location, or none from a client or a depot at its
+    own (for a group, its member that needs least).
 
     Examples
     --------
@@ -283,18 +285,23 @@ def fleet_time_short(problem: RoutingProblem) -> bool:
     >>> fleet_time_short(p)  # 2 × (30 + 10) > 79
     True
     >>> from dataclasses import replace
-    >>> fleet_time_short(replace(p, client_location=np.array([1, 1])))  # 30 + 10 + 30 + 0
+    >>> fleet_time_short(replace(p, client_location=np.array([1, 1])))  # 30 + 0 + 30 + 0
     False
     """
     if problem.shift_s is None:
         return False
     duration = np.asarray(problem.duration, dtype=float).copy()
-    # a client is reached from another location, or from a client sharing its own
-    shared = np.bincount(problem.client_location, minlength=len(duration)) > 1
+    # a client is reached from another location, or at no travel from a client or a
+    # depot at its own
+    where = np.asarray(problem.client_location, dtype=np.int64)
+    shared = np.bincount(where, minlength=len(duration)) > 1
+    for depot in (problem.depot, problem.end, problem.reload):
+        if depot is not None:
+            shared[depot] = True
     duration[np.diag_indices_from(duration)] = np.where(shared, 0.0, np.inf)
     service = (np.zeros(problem.n_clients) if problem.service_s is None
                else np.asarray(problem.service_s, dtype=float))
-    need = service + duration[:, problem.client_location].min(axis=0)
+    need = service + duration[:, where].min(axis=0)
     grouped = np.zeros(problem.n_clients, dtype=bool)
     bound = 0.0
     for members in problem.groups:
@@ -304,16 +311,37 @@ def fleet_time_short(problem: RoutingProblem) -> bool:
     return bool(bound > problem.n_vehicles * (problem.shift_s + problem.max_overtime_s))
 
 
-def _strict_penalty(problem: RoutingProblem) -> float:
-    """The largest penalty PyVRP may charge per unit a plan breaks a limit by (a second
-    over the day, a unit over the capacity): its default, or the largest prize when
-    clients have prizes, so that no client is worth breaking a limit for."""
-    from pyvrp import PenaltyParams
+def _strict_penalty(problem: RoutingProblem, default: float) -> float:
+    """The largest penalty PyVRP may reach per unit a plan breaks a limit by (a second
+    over the day, a unit over the capacity): the largest prize when clients have prizes,
+    so that no client is worth breaking a limit for, else ``default``.
 
-    default = PenaltyParams().max_penalty
+    PyVRP's costs are 64-bit integers: the penalty stays low enough that the largest
+    breach a plan can make (all the demand over capacity, every leg and service in one
+    day) costs less than a quarter of their range.
+
+    Examples
+    --------
+    >>> d = np.array([[0, 10], [10, 0]])
+    >>> p = RoutingProblem(distance=d, duration=d, client_location=np.array([1]),
+    ...                    demand=np.array([[5]]), capacity=(9,), n_vehicles=1,
+    ...                    prize=np.array([10**9]))
+    >>> from dataclasses import replace
+    >>> _strict_penalty(p, 1e5)
+    1000000000.0
+    >>> q = replace(p, duration=np.array([[0, NO_PATH], [NO_PATH, 0]]))  # no path
+    >>> cap = _strict_penalty(q, 1e5)
+    >>> cap < 10**9 and cap * 6 * NO_PATH < 2**62  # 2 × (1 + 2) legs of NO_PATH
+    True
+    """
     if problem.prize is None or len(problem.prize) == 0:
         return default
-    return max(default, float(np.max(problem.prize)))
+    duration = np.asarray(problem.duration, dtype=float)
+    service = 0.0 if problem.service_s is None else float(np.sum(problem.service_s))
+    legs = 2.0 * (problem.n_clients + 2) * float(duration.max(initial=0.0)) + service
+    load = float(np.asarray(problem.demand, dtype=float).sum(axis=0).max(initial=0.0))
+    safe = 2.0**61 / max(legs, load, 1.0)
+    return max(default, min(float(np.max(problem.prize)), safe))
 
 
 # -- arc routing ------------------------------------------------------------------------
