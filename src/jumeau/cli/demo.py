@@ -24,6 +24,7 @@ def demo(names: Names = None, out: Out = None, lang: Lang = None, tiles: Tiles =
                                    "floods × members: long)."))) -> None:
     """Lance tous les scénarios prêts sur le territoire de démonstration (ou ceux
     nommés) et écrit out/demo/index.html, qui relie leurs cartes et leurs rapports."""
+    from jumeau.io.demo import ready_files
     from jumeau.io.outputs import write_text_atomic
     from jumeau.io.timings import read_timings, write_timings
     from jumeau.maps.index import index_page
@@ -32,7 +33,7 @@ def demo(names: Names = None, out: Out = None, lang: Lang = None, tiles: Tiles =
 
     apply_lang(lang)
     root = Path(out) if out is not None else Path("out") / "demo"
-    files = _chosen_files(names or [])
+    files = ready_files(names or [])
     scenarios = [read_scenario(f) for f in files]        # all validated before any work
     chosen = []
     for f, s in zip(files, scenarios):
@@ -65,28 +66,6 @@ def demo(names: Names = None, out: Out = None, lang: Lang = None, tiles: Tiles =
         console.info(f"  {d.name}: {d.report}")
     console.info(Text("{n} scénarios ; ouvrez {f}", "{n} scenarios; open {f}").format(
         n=len(done), f=root / "index.html"))
-
-
-def _chosen_files(names: list[str]) -> list[Path]:
-    """The ready scenario files (:func:`jumeau.io.demo.ready_scenarios`), or those
-    ``names`` name (``exposition`` or ``exposition.yaml``, in the order given, once
-    each); unknown names are a user error naming them, with the closest ready one."""
-    from jumeau.errors import JumeauError, did_you_mean
-    from jumeau.io.demo import ready_scenarios
-
-    ready = ready_scenarios()
-    if not names:
-        return list(ready.values())
-    stems = [n.removesuffix(".yaml").removesuffix(".yml") for n in names]
-    unknown = [n for n in stems if n not in ready]
-    if unknown:
-        raise JumeauError(
-            Text("pas de scénario prêt de ce nom : {n}", "no ready scenario of that name: "
-                 "{n}").format(n=", ".join(unknown)),
-            fix=did_you_mean(unknown[0], ready) or Text(
-                "scénarios prêts : {r} (jumeau scenarios)",
-                "ready scenarios: {r} (jumeau scenarios)").format(r=", ".join(ready)))
-    return [ready[n] for n in dict.fromkeys(stems)]
 
 
 def register(app: typer.Typer) -> None:

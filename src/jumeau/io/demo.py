@@ -213,7 +213,7 @@ def resolve_scenario(spec: str | Path) -> Path:
     if path.exists():
         return path
     ready = ready_scenarios()
-    name = path.name.removesuffix(".yaml").removesuffix(".yml")
+    name = _name(path)
     if path.parent == Path(".") and name in ready:
         return ready[name]
     raise JumeauError(
@@ -223,3 +223,41 @@ def resolve_scenario(spec: str | Path) -> Path:
             "vérifiez le chemin, ou donnez un scénario prêt : {n} (jumeau scenarios)",
             "check the path, or give a ready scenario: {n} (jumeau scenarios)").format(
             n=", ".join(ready) or "—"))
+
+
+def _name(path: Path) -> str:
+    """A scenario's name from its file name (``exposition.yaml`` → ``exposition``)."""
+    return path.name.removesuffix(".yaml").removesuffix(".yml")
+
+
+def ready_files(names: list[str]) -> list[Path]:
+    """The ready scenario files, or those ``names`` name (``exposition`` or
+    ``exposition.yaml``, in the order given, once each).
+
+    Raises
+    ------
+    JumeauError
+        When some name no ready scenario has, naming them all, with the closest ready
+        one (or the list of ready ones).
+
+    Examples
+    --------
+    >>> [p.name for p in ready_files(["exposition.yaml", "exposition"])]
+    ['exposition.yaml']
+    """
+    from jumeau.errors import JumeauError, did_you_mean
+    from jumeau.i18n import Text
+
+    ready = ready_scenarios()
+    if not names:
+        return list(ready.values())
+    stems = [_name(Path(n)) for n in names]
+    unknown = [n for n in stems if n not in ready]
+    if unknown:
+        raise JumeauError(
+            Text("pas de scénario prêt de ce nom : {n}", "no ready scenario of that name: "
+                 "{n}").format(n=", ".join(unknown)),
+            fix=did_you_mean(unknown[0], ready) or Text(
+                "scénarios prêts : {r} (jumeau scenarios)",
+                "ready scenarios: {r} (jumeau scenarios)").format(r=", ".join(ready)))
+    return [ready[n] for n in dict.fromkeys(stems)]
